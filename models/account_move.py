@@ -1,0 +1,44 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    backflush_production_id = fields.Many2one(
+        "mrp.production",
+        string="Backflushed Order",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The manufacturing order whose backflush costing posted this entry.",
+    )
+    backflush_posting_ids = fields.One2many(
+        "mrp.backflush.posting", "move_id", string="Backflush Postings", readonly=True
+    )
+
+    def _compute_show_reset_to_draft_button(self):
+        super()._compute_show_reset_to_draft_button()
+        for move in self.filtered("backflush_production_id"):
+            move.show_reset_to_draft_button = False
+
+    def button_draft(self):
+        backflushed = self.filtered("backflush_production_id")
+        if backflushed:
+            raise UserError(
+                _(
+                    "%(entries)s were posted by backflush costing and are kept in its "
+                    "register. Reverse them instead of resetting them to draft.",
+                    entries=", ".join(backflushed.mapped("name")),
+                )
+            )
+        return super().button_draft()
+
+    def action_view_backflush_production(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mrp.production",
+            "res_id": self.backflush_production_id.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,168 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..costing import ByProduct, Completion, CompletionAccounts, Consumption
+from .product_category import COMPLETION_TRIGGERS
+from .product_product import to_decimal
+
+
+class MrpProduction(models.Model):
+    _inherit = "mrp.production"
+
+    backflush_posting_ids = fields.One2many(
+        "mrp.backflush.posting", "production_id", string="Backflush Postings", readonly=True
+    )
+    backflush_posting_count = fields.Integer(compute="_compute_backflush_posting_count")
+
+    @api.depends("backflush_posting_ids")
+    def _compute_backflush_posting_count(self):
+        counts = dict(
+            self.env["mrp.backflush.posting"]._read_group(
+                [("production_id", "in", self.ids)], ["production_id"], ["__count"]
+            )
+        )
+        for production in self:
+            production.backflush_posting_count = counts.get(production, 0)
+
+    def _backflush_trigger(self):
+        """The backflush trigger of the finished product in the order's company."""
+        self.ensure_one()
+        if "subcontractor_id" in self._fields and self.subcontractor_id:
+            return "none"  # subcontracting keeps Odoo's valuation
+        category = self.product_id.with_company(self.company_id).categ_id
+        return category._backflush_trigger()
+
+    def _backflush_is_backflushed(self):
+        self.ensure_one()
+        return self._backflush_trigger() in COMPLETION_TRIGGERS
+
+    def _post_inventory(self, cancel_backorder=False):
+        # mrp: runs once per order and completion, after any backorder split, and is the
+        # only place where component and finished moves are done together.
+        backflushed = self.filtered(lambda production: production._backflush_is_backflushed())
+        if not backflushed:
+            return super()._post_inventory(cancel_backorder=cancel_backorder)
+        backflushed._backflush_check_configuration()
+        moves = backflushed.move_raw_ids | backflushed.move_finished_ids
+        pending_moves = moves.filtered(lambda move: move.state not in ("done", "cancel"))
+        result = super()._post_inventory(cancel_backorder=cancel_backorder)
+        done_now = pending_moves.filtered(lambda move: move.state == "done")
+        self.env["mrp.backflush.posting"]._post_completions(backflushed, done_now)
+        return result
+
+    def _post_labour(self):
+        # mrp_account posts the work centre cost on top of the valuation; under backflush
+        # conversion is applied at standard by the completion entry instead.
+        not_backflushed = self.filtered(lambda production: not production._backflush_is_backflushed())
+        return super(MrpProduction, not_backflushed)._post_labour()
+
+    def _backflush_check_configuration(self):
+        """Raise one UserError listing every setting a completion of ``self`` is missing."""
+        problems = []
+        for production in self:
+            problems += production.with_company(production.company_id)._backflush_problems()
+        problems = list(dict.fromkeys(problems))  # same gap reached by several orders
+        if problems:
+            raise UserError(
+                _(
+                    "Backflush costing cannot post the completion: the configuration is "
+                    "incomplete.\n\n%(problems)s\n\nAn accounting or inventory administrator "
+                    "can set these in Inventory > Configuration > Product Categories "
+                    "(accounts and costing method), on the product form (standard price) "
+                    "and in Settings > Companies (backflush journal).",
+                    problems="\n".join(f"- {problem}" for problem in problems),
+                )
+            )
+
+    def _backflush_problems(self):
+        """What is missing to post this order's completion, as sentences."""
+        self.ensure_one()
+        problems = []
+        if not self.company_id.backflush_journal_id:
+            problems.append(_("Company %s has no backflush journal.", self.company_id.name))
+        if not self.bom_id:
+            problems.append(
+                _("Order %s has no bill of materials to take the standard from.", self.name)
+            )
+        problems += self.product_id._backflush_finished_problems(self._backflush_trigger())
+        components = self.move_raw_ids.product_id | self.bom_id.bom_line_ids.product_id
+        trigger = self._backflush_trigger()
+        for component in components.filtered("is_storable"):
+            problems += component._backflush_component_problems(trigger)
+        return problems
+
+    def _backflush_completion(self, done_moves, standards):
+        """This order's completion as the costing core's value.
+
+        ``done_moves``: the moves of this order done by this completion.
+        ``standards``: cache {(product, bom): UnitStandard} shared by a batch of orders.
+        Read in the order's company.
+        """
+        self.ensure_one()
+        product = self.product_id
+        finished_moves = done_moves.filtered(
+            lambda move: move.production_id == self and move.product_id == product
+        )
+        quantity = sum(
+            move.product_uom._compute_quantity(move.quantity, product.uom_id, round=False)
+            for move in finished_moves
+        )
+        key = (product, self.bom_id)
+        if key not in standards:
+            standards[key] = product._backflush_unit_standard(self.bom_id)
+        category = product.categ_id
+        return Completion(
+            trigger=self._backflush_trigger(),
+            quantity=to_decimal(quantity),
+            finished_product=product.id,
+            finished_unit_price=to_decimal(product.standard_price),
+            standard=standards[key],
+            accounts=CompletionAccounts(
+                finished=category.property_stock_valuation_account_id.id,
+                conversion=category.property_backflush_conversion_account_id.id,
+                usage_variance=category.property_backflush_usage_variance_account_id.id,
+                production_variance=category.property_backflush_production_variance_account_id.id,
+                clearing=category.property_backflush_clearing_account_id.id or None,
+            ),
+            consumed=self._backflush_valued_quantities(
+                done_moves.filtered(lambda move: move.raw_material_production_id == self),
+                Consumption,
+            ),
+            byproducts=self._backflush_valued_quantities(
+                done_moves.filtered(
+                    lambda move: move.production_id == self and move.product_id != product
+                ),
+                ByProduct,
+            ),
+            rounding=to_decimal(self.company_id.currency_id.rounding),
+        )
+
+    @staticmethod
+    def _backflush_valued_quantities(moves, value_type):
+        """Done quantities per stored product, in its UoM, at standard, as ``value_type``."""
+        quantities = defaultdict(float)
+        for move in moves.filtered(lambda move: move.product_id.is_storable):
+            quantities[move.product_id] += move.product_uom._compute_quantity(
+                move.quantity, move.product_id.uom_id, round=False
+            )
+        return tuple(
+            value_type(
+                product=product.id,
+                quantity=to_decimal(quantity),
+                unit_price=to_decimal(product.standard_price),
+                account=product._backflush_valuation_account().id,
+            )
+            for product, quantity in quantities.items()
+            if quantity
+        )
+
+    def action_view_backflush_postings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "mrp_backflush.mrp_backflush_posting_action"
+        )
+        action["domain"] = [("production_id", "=", self.id)]
+        action["context"] = {"default_production_id": self.id}
+        return action

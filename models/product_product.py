@@ -1,0 +1,177 @@
+from decimal import Decimal
+
+from odoo import _, models
+from odoo.exceptions import UserError
+
+from ..costing import Bom, BomLine, Operation, unit_standard
+
+# Deeper kit nesting than this is taken as a cycle (a kit that contains itself).
+MAX_KIT_DEPTH = 20
+
+
+def to_decimal(value):
+    """ORM floats to Decimal through their shortest repr (0.1 stays 0.1)."""
+    return Decimal(repr(value or 0.0))
+
+
+class ProductProduct(models.Model):
+    _inherit = "product.product"
+
+    def _backflush_unit_standard(self, bom):
+        """Material and conversion standard of one unit of ``self`` (its UoM) made by ``bom``.
+
+        Read in the current company (standard prices and accounts are company-dependent).
+        """
+        self.ensure_one()
+        conversion = to_decimal(self.backflush_conversion_cost) or None
+        return unit_standard(self._backflush_bom_value(bom), conversion_per_unit=conversion)
+
+    def _backflush_bom_value(self, bom, depth=0):
+        """``bom`` as the plain value the costing core takes, kits exploded recursively."""
+        self.ensure_one()
+        if depth > MAX_KIT_DEPTH:
+            raise UserError(
+                _("The kits of bill of materials %s contain themselves.", bom.display_name)
+            )
+        lines = [line for line in bom.bom_line_ids if not line._skip_bom_line(self)]
+        components = self.env["product.product"].concat(*(line.product_id for line in lines))
+        kits = self.env["mrp.bom"]._bom_find(
+            components, bom_type="phantom", company_id=bom.company_id.id or self.env.company.id
+        )
+        bom_lines = []
+        for line in lines:
+            component = line.product_id
+            kit = kits.get(component)
+            if not kit and not component.is_storable:
+                # Consumables are expensed when bought: they are not materials in RIP.
+                continue
+            bom_lines.append(
+                BomLine(
+                    product=component.id,
+                    quantity=to_decimal(line.product_qty),
+                    uom_factor=to_decimal(
+                        line.product_uom_id._compute_quantity(1.0, component.uom_id, round=False)
+                    ),
+                    unit_price=to_decimal(component.standard_price),
+                    account=component._backflush_valuation_account().id,
+                    kit=component._backflush_bom_value(kit, depth + 1) if kit else None,
+                )
+            )
+        operations = [
+            Operation(
+                minutes=to_decimal(
+                    operation.workcenter_id._get_expected_duration(self)
+                    + operation.time_cycle * 100.0 / (operation.workcenter_id.time_efficiency or 100.0)
+                ),
+                cost_per_hour=to_decimal(operation._total_cost_per_hour()),
+            )
+            for operation in bom.operation_ids
+            if not operation._skip_operation_line(self)
+        ]
+        return Bom(
+            quantity=to_decimal(bom.product_qty),
+            uom_factor=to_decimal(bom.product_uom_id._compute_quantity(1.0, self.uom_id, round=False)),
+            lines=tuple(bom_lines),
+            operations=tuple(operations),
+        )
+
+    def _backflush_valuation_account(self):
+        """The stock valuation account of the product's category (RIP for components)."""
+        self.ensure_one()
+        return self.categ_id.property_stock_valuation_account_id
+
+    def _backflush_finished_problems(self, trigger):
+        """Settings the finished product needs for a completion, as sentences."""
+        self.ensure_one()
+        category = self.categ_id
+        required = [
+            ("property_stock_valuation_account_id", _("Stock Valuation Account")),
+            ("property_backflush_conversion_account_id", _("Conversion Costs Applied")),
+            ("property_backflush_usage_variance_account_id", _("Material Usage Variance")),
+            ("property_backflush_production_variance_account_id", _("Production Variance")),
+        ]
+        if trigger == "completion_only":
+            required.append(("property_backflush_clearing_account_id", _("Materials Clearing")))
+        problems = []
+        for field_name, label in required:
+            if not category[field_name]:
+                problems.append(
+                    _("Category %(category)s has no %(account)s account.",
+                      category=category.display_name, account=label)
+                )
+        if self.currency_id.is_zero(self.standard_price):
+            problems.append(
+                _("Finished product %s has no standard price (use Roll up standard cost).",
+                  self.display_name)
+            )
+        if self.lot_valuated:
+            problems.append(
+                _("Finished product %s is valuated by lot: backflush posts one standard price.",
+                  self.display_name)
+            )
+        return problems
+
+    def _backflush_component_problems(self, trigger):
+        """Settings a component needs for a completion under ``trigger``, as sentences."""
+        self.ensure_one()
+        category = self.categ_id
+        problems = []
+        if self.currency_id.is_zero(self.standard_price):
+            problems.append(_("Component %s has no standard price.", self.display_name))
+        if category.property_cost_method != "standard":
+            problems.append(
+                _("Category %s of the components must use the Standard Price costing method.",
+                  category.display_name)
+            )
+        if self.lot_valuated:
+            problems.append(
+                _("Component %s is valuated by lot: backflush costs components at standard.",
+                  self.display_name)
+            )
+        if trigger == "completion_only":
+            if category.property_valuation != "manual_periodic":
+                problems.append(
+                    _("Category %s of the components must use manual inventory valuation "
+                      "under the Completion only trigger (materials are not inventoried).",
+                      category.display_name)
+                )
+        elif category.property_valuation != "real_time":
+            problems.append(
+                _("Category %s of the components must use automated inventory valuation "
+                  "(components are credited from their stock valuation account).",
+                  category.display_name)
+            )
+        elif not category.property_stock_valuation_account_id:
+            problems.append(
+                _("Category %s has no Stock Valuation Account.", category.display_name)
+            )
+        return problems
+
+    def action_backflush_roll_up(self):
+        """Set ``standard_price`` to the rolled-up material + conversion standard.
+
+        Odoo posts its usual revaluation of the units on hand when the price changes.
+        """
+        boms = self.env["mrp.bom"]._bom_find(self, bom_type="normal")
+        without_bom = self.filtered(lambda product: not boms.get(product))
+        if without_bom:
+            raise UserError(
+                _(
+                    "Roll up standard cost needs a manufacturing bill of materials. "
+                    "None was found for: %s",
+                    ", ".join(without_bom.mapped("display_name")),
+                )
+            )
+        not_standard = self.filtered(lambda product: product.cost_method != "standard")
+        if not_standard:
+            raise UserError(
+                _(
+                    "Roll up standard cost only applies to products whose category uses the "
+                    "Standard Price costing method: %s",
+                    ", ".join(not_standard.mapped("display_name")),
+                )
+            )
+        for product in self:
+            standard = product._backflush_unit_standard(boms[product])
+            product.standard_price = float(standard.total_per_unit)
+        return True

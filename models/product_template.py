@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    backflush_conversion_cost = fields.Float(
+        string="Standard Conversion Cost",
+        company_dependent=True,
+        digits="Product Price",
+        help="Backflush costing: standard labour and overhead per unit of this product's "
+        "unit of measure. Leave at zero to take it from the operations of the bill of "
+        "materials (expected minutes x work centre cost per hour).",
+    )
+
+    def action_backflush_roll_up(self):
+        """Set the standard price of each variant to its material + conversion standard."""
+        return self.product_variant_ids.action_backflush_roll_up()

@@ -1,0 +1,38 @@
+from odoo import _, fields, models
+
+BACKFLUSH_JOURNAL_CODE = "BFL"
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    backflush_journal_id = fields.Many2one(
+        "account.journal",
+        string="Backflush Journal",
+        domain="[('type', '=', 'general'), ('company_id', '=', id)]",
+        help="General journal in which every backflush entry of this company is posted.",
+    )
+
+    def _backflush_ensure_journal(self):
+        """Create (or adopt) the general journal ``BFL`` of each company and select it."""
+        Journal = self.env["account.journal"].sudo()
+        for company in self.filtered(lambda c: not c.backflush_journal_id):
+            journal = Journal.search(
+                [
+                    *Journal._check_company_domain(company),
+                    ("company_id", "=", company.id),
+                    ("code", "=", BACKFLUSH_JOURNAL_CODE),
+                ],
+                limit=1,
+            )
+            if not journal:
+                journal = Journal.create(
+                    {
+                        "name": _("Backflush Costing"),
+                        "code": BACKFLUSH_JOURNAL_CODE,
+                        "type": "general",
+                        "company_id": company.id,
+                        "show_on_dashboard": False,
+                    }
+                )
+            company.sudo().backflush_journal_id = journal

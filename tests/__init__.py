@@ -1,0 +1,4 @@
+from . import test_completion
+from . import test_configuration
+from . import test_rights
+from . import test_standard_cost

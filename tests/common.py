@@ -1,0 +1,180 @@
+from odoo import Command
+from odoo.tests import Form
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class BackflushCommon(AccountTestInvoicingCommon):
+    """A small plant: components A (7.00) and B (5.00), finished product P made of 2 A + 1 B
+    with a standard conversion cost of 12.00 and a standard price of 31.00: Horngren's
+    backflush example (standard material 19, conversion 12).
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.user.groups_id |= cls.env.ref("stock_account.group_stock_accounting_automatic")
+        cls.company = cls.env.company
+        cls.stock_location = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        ).lot_stock_id
+        cls.journal = cls.company.backflush_journal_id
+
+        account = cls._make_account
+        cls.stock_journal = cls.env["account.journal"].create(
+            {"name": "Stock (test)", "code": "STKT", "type": "general"}
+        )
+        cls.stock_input = account("BF.IN", "Stock interim received", "asset_current", True)
+        cls.stock_output = account("BF.OUT", "Stock interim delivered", "asset_current", True)
+        cls.rip = account("BF.RIP", "Materials and in-process", "asset_current")
+        cls.fg = account("BF.FG", "Finished goods", "asset_current")
+        cls.production_cost = account("BF.PRD", "Cost of production", "asset_current")
+        cls.applied = account("BF.APP", "Conversion costs applied", "expense")
+        cls.usage_variance = account("BF.USE", "Material usage variance", "expense")
+        cls.scrap_variance = account("BF.SCR", "Scrap variance", "expense")
+        cls.production_variance = account("BF.PRV", "Production variance", "expense")
+        cls.clearing = account("BF.CLR", "Materials clearing", "asset_current")
+
+        cls.components_categ = cls._make_category("Components", cls.rip)
+        cls.finished_categ = cls._make_category(
+            "Finished goods",
+            cls.fg,
+            property_backflush_trigger="completion",
+            property_backflush_conversion_account_id=cls.applied.id,
+            property_backflush_usage_variance_account_id=cls.usage_variance.id,
+            property_backflush_scrap_variance_account_id=cls.scrap_variance.id,
+            property_backflush_production_variance_account_id=cls.production_variance.id,
+            property_backflush_clearing_account_id=cls.clearing.id,
+        )
+        cls.component_a = cls._make_product("Component A", cls.components_categ, 7.0)
+        cls.component_b = cls._make_product("Component B", cls.components_categ, 5.0)
+        cls.finished = cls._make_product(
+            "Finished P", cls.finished_categ, 31.0, backflush_conversion_cost=12.0
+        )
+        cls.bom = cls._make_bom(cls.finished, [(cls.component_a, 2), (cls.component_b, 1)])
+
+    # ---- set-up helpers -------------------------------------------------
+
+    @classmethod
+    def _make_account(cls, code, name, account_type, reconcile=False):
+        return cls.env["account.account"].create(
+            {"code": code, "name": name, "account_type": account_type, "reconcile": reconcile}
+        )
+
+    @classmethod
+    def _make_category(cls, name, valuation_account, valuation="real_time", **values):
+        return cls.env["product.category"].create(
+            {
+                "name": name,
+                "property_cost_method": "standard",
+                "property_valuation": valuation,
+                "property_stock_valuation_account_id": valuation_account.id,
+                "property_stock_account_input_categ_id": cls.stock_input.id,
+                "property_stock_account_output_categ_id": cls.stock_output.id,
+                "property_stock_account_production_cost_id": cls.production_cost.id,
+                "property_stock_journal": cls.stock_journal.id,
+                **values,
+            }
+        )
+
+    @classmethod
+    def _make_product(cls, name, category, standard_price, **values):
+        return cls.env["product.product"].create(
+            {
+                "name": name,
+                "is_storable": True,
+                "categ_id": category.id,
+                "standard_price": standard_price,
+                **values,
+            }
+        )
+
+    @classmethod
+    def _make_bom(cls, product, lines, quantity=1.0, bom_type="normal", **values):
+        return cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": product.product_tmpl_id.id,
+                "product_id": product.id,
+                "product_qty": quantity,
+                "type": bom_type,
+                "bom_line_ids": [
+                    Command.create(
+                        {"product_id": component.id, "product_qty": qty, **(extra[0] if extra else {})}
+                    )
+                    for component, qty, *extra in lines
+                ],
+                **values,
+            }
+        )
+
+    # ---- flow helpers ---------------------------------------------------
+
+    def _receive(self, product, quantity):
+        """Put components in stock as a purchase would (valued at standard)."""
+        self.env["stock.quant"].with_context(inventory_mode=True).create(
+            {
+                "product_id": product.id,
+                "location_id": self.stock_location.id,
+                "inventory_quantity": quantity,
+            }
+        ).action_apply_inventory()
+
+    def _make_mo(self, quantity, bom=None):
+        bom = bom or self.bom
+        form = Form(self.env["mrp.production"])
+        form.product_id = bom.product_id
+        form.bom_id = bom
+        form.product_qty = quantity
+        production = form.save()
+        production.action_confirm()
+        return production
+
+    def _produce(self, production, quantity, consumed=None):
+        """Record ``quantity`` good units; ``consumed`` overrides component quantities."""
+        form = Form(production)
+        form.qty_producing = quantity
+        production = form.save()
+        for product, qty in (consumed or {}).items():
+            move = production.move_raw_ids.filtered(lambda m, p=product: m.product_id == p)
+            move.quantity = qty
+            move.picked = True
+        return production
+
+    def _mark_done(self, production, backorder=False):
+        action = production.button_mark_done()
+        if isinstance(action, dict) and action.get("res_model") == "mrp.consumption.warning":
+            warning = Form(self.env["mrp.consumption.warning"].with_context(**action["context"]))
+            action = warning.save().action_confirm()
+        if isinstance(action, dict) and action.get("res_model") == "mrp.production.backorder":
+            wizard = Form(self.env["mrp.production.backorder"].with_context(**action["context"]))
+            wizard = wizard.save()
+            if backorder:
+                wizard.action_backorder()
+            else:
+                wizard.action_close_mo()
+        return production
+
+    # ---- assertions -----------------------------------------------------
+
+    def _balance(self, account):
+        lines = self.env["account.move.line"].search(
+            [("account_id", "=", account.id), ("parent_state", "=", "posted")]
+        )
+        return self.company.currency_id.round(sum(lines.mapped("balance")))
+
+    def _backflush_entries(self, production):
+        return self.env["account.move"].search([("backflush_production_id", "=", production.id)])
+
+    def assertEntryBalances(self, entry, expected):
+        """``expected``: {account: balance}; every other account of the entry must be absent."""
+        actual = {}
+        for line in entry.line_ids:
+            actual[line.account_id] = actual.get(line.account_id, 0.0) + line.balance
+        self.assertEqual(set(actual), set(expected), "accounts of %s" % entry.name)
+        for account, balance in expected.items():
+            self.assertAmount(actual[account], balance, "%s on %s" % (account.code, entry.name))
+
+    def assertAmount(self, actual, expected, label=""):
+        currency = self.company.currency_id
+        if currency.compare_amounts(actual, expected) != 0:
+            self.fail(f"{label}: {actual} != {expected}")

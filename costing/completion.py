@@ -1,0 +1,261 @@
+"""Journal entry of the completion of good units at standard cost (backflush).
+
+Let Q be the completed quantity, P the finished product, and for each component i
+b_i its standard quantity per unit and c_i its standard price; m = sum b_i c_i and k is
+the conversion cost per unit.  Each line is rounded on its own; the production variance
+is round(Q (m + k)) - round(Q P.std) - by-products, and the few quanta that rounding the
+lines separately leaves over are posted as a separate 'rounding' line on the production
+variance account, so that the entry balances exactly.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .money import round_money
+from .values import (
+    BYPRODUCT,
+    CLEARING,
+    CONVERSION,
+    FINISHED,
+    MATERIAL,
+    PRODUCTION_VARIANCE,
+    ROUNDING,
+    TRIGGER_COMPLETION,
+    USAGE_VARIANCE,
+    ZERO,
+    AccountKey,
+    Completion,
+    CompletionResult,
+    CompletionSummary,
+    ComponentConflict,
+    Consumption,
+    Entry,
+    EntryLine,
+    ProductKey,
+    RoundingResidueTooLarge,
+    _sum,
+)
+
+
+@dataclass(frozen=True)
+class _Usage:
+    """Standard and actual use of one component in a completion.
+
+    Attributes:
+      product: The component.
+      unit_price: Its standard price per unit of its UoM.
+      standard_quantity: Q x b_i, zero for a component outside the standard.
+      actual: Its Consumption, or None when it was not consumed.
+    """
+
+    product: ProductKey
+    unit_price: Decimal
+    standard_quantity: Decimal
+    actual: Consumption | None
+
+    @property
+    def actual_quantity(self) -> Decimal:
+        return ZERO if self.actual is None else self.actual.quantity
+
+
+def _line(
+    account: AccountKey,
+    amount: Decimal,
+    kind: str,
+    product: ProductKey | None = None,
+    quantity: Decimal | None = None,
+) -> list[EntryLine]:
+    """A one-line list, or an empty list when the amount is zero."""
+    if amount == 0:
+        return []
+    return [EntryLine(account, amount, kind, product, quantity)]
+
+
+def _money(completion: Completion, amount: Decimal) -> Decimal:
+    return round_money(amount, completion.rounding)
+
+
+def _consumed_by_product(completion: Completion) -> dict[ProductKey, Consumption]:
+    standard_prices = {c.product: c.unit_price for c in completion.standard.components}
+    consumed: dict[ProductKey, Consumption] = {}
+    for consumption in completion.consumed:
+        product = consumption.product
+        if product in consumed:
+            raise ComponentConflict(f"component {product!r} is consumed more than once")
+        standard_price = standard_prices.get(product, consumption.unit_price)
+        if consumption.unit_price != standard_price:
+            raise ComponentConflict(
+                f"component {product!r} is consumed at {consumption.unit_price} "
+                f"but its standard price is {standard_price}"
+            )
+        consumed[product] = consumption
+    return consumed
+
+
+def _usages(completion: Completion) -> list[_Usage]:
+    """Standard components first, then extra components, in the given order."""
+    consumed = _consumed_by_product(completion)
+    usages = [
+        _Usage(
+            c.product,
+            c.unit_price,
+            completion.quantity * c.quantity_per_unit,
+            consumed.pop(c.product, None),
+        )
+        for c in completion.standard.components
+    ]
+    extras = [_Usage(c.product, c.unit_price, ZERO, c) for c in consumed.values()]
+    return usages + extras
+
+
+def _finished_line(completion: Completion) -> list[EntryLine]:
+    amount = _money(completion, completion.quantity * completion.finished_unit_price)
+    return _line(
+        completion.accounts.finished,
+        amount,
+        FINISHED,
+        completion.finished_product,
+        completion.quantity,
+    )
+
+
+def _material_lines(completion: Completion, usages: list[_Usage]) -> list[EntryLine]:
+    """Credit each consumed component at actual quantity times standard price."""
+    lines = []
+    for usage in usages:
+        if usage.actual is not None:
+            amount = _money(completion, usage.actual_quantity * usage.unit_price)
+            lines += _line(
+                usage.actual.account, -amount, MATERIAL, usage.product, usage.actual_quantity
+            )
+    return lines
+
+
+def _usage_variance_lines(completion: Completion, usages: list[_Usage]) -> list[EntryLine]:
+    """Debit (credit) what was consumed above (below) standard, priced at standard."""
+    lines = []
+    for usage in usages:
+        actual = _money(completion, usage.actual_quantity * usage.unit_price)
+        standard = _money(completion, usage.standard_quantity * usage.unit_price)
+        lines += _line(
+            completion.accounts.usage_variance,
+            actual - standard,
+            USAGE_VARIANCE,
+            usage.product,
+            usage.actual_quantity - usage.standard_quantity,
+        )
+    return lines
+
+
+def _clearing_lines(completion: Completion) -> list[EntryLine]:
+    """Credit the clearing account with the standard material of each component."""
+    lines = []
+    for component in completion.standard.components:
+        quantity = completion.quantity * component.quantity_per_unit
+        amount = _money(completion, quantity * component.unit_price)
+        lines += _line(completion.accounts.clearing, -amount, CLEARING, component.product, quantity)
+    return lines
+
+
+def _conversion_line(completion: Completion) -> list[EntryLine]:
+    conversion = completion.quantity * completion.standard.conversion_per_unit
+    return _line(
+        completion.accounts.conversion,
+        -_money(completion, conversion),
+        CONVERSION,
+        completion.finished_product,
+        completion.quantity,
+    )
+
+
+def _byproduct_lines(completion: Completion) -> list[EntryLine]:
+    lines = []
+    for byproduct in completion.byproducts:
+        amount = _money(completion, byproduct.quantity * byproduct.unit_price)
+        lines += _line(byproduct.account, amount, BYPRODUCT, byproduct.product, byproduct.quantity)
+    return lines
+
+
+def _production_variance_line(
+    completion: Completion, finished_value: Decimal, byproduct_value: Decimal
+) -> list[EntryLine]:
+    """Standard cost of what was made minus the value put into stock (+ = debit)."""
+    standard_cost = _money(completion, completion.quantity * completion.standard.total_per_unit)
+    return _line(
+        completion.accounts.production_variance,
+        standard_cost - finished_value - byproduct_value,
+        PRODUCTION_VARIANCE,
+        completion.finished_product,
+    )
+
+
+def _max_residue(completion: Completion) -> Decimal:
+    # The residue is sum_i round(Q b_i c_i) + round(Q k) - round(Q (m + k)): each of these
+    # n + 2 roundings is off by at most half a quantum.
+    roundings = len(completion.standard.components) + 2
+    return roundings * completion.rounding / 2
+
+
+def _rounding_line(completion: Completion, lines: list[EntryLine]) -> list[EntryLine]:
+    """The line that makes ``lines`` balance, on the production variance account."""
+    residue = -_sum(line.amount for line in lines)
+    if abs(residue) > _max_residue(completion):
+        raise RoundingResidueTooLarge(
+            f"rounding residue {residue} exceeds {_max_residue(completion)}; "
+            "the standard and the entry lines disagree"
+        )
+    return _line(
+        completion.accounts.production_variance, residue, ROUNDING, completion.finished_product
+    )
+
+
+def _material_standard(completion: Completion) -> Decimal:
+    return _sum(
+        _money(completion, completion.quantity * component.value_per_unit)
+        for component in completion.standard.components
+    )
+
+
+def _summary(completion: Completion, entry: Entry) -> CompletionSummary:
+    return CompletionSummary(
+        finished_value=entry.amount_of(FINISHED),
+        material_standard=_material_standard(completion),
+        material_actual=-(entry.amount_of(MATERIAL) + entry.amount_of(CLEARING)),
+        conversion_standard=-entry.amount_of(CONVERSION),
+        usage_variance=entry.amount_of(USAGE_VARIANCE),
+        byproduct_value=entry.amount_of(BYPRODUCT),
+        production_variance=entry.amount_of(PRODUCTION_VARIANCE),
+        rounding=entry.amount_of(ROUNDING),
+    )
+
+
+def completion_entry(completion: Completion) -> CompletionResult:
+    """The balanced journal entry of ``completion`` and its key figures.
+
+    Lines, in order: finished goods; material (one per consumed component) or clearing
+    (one per standard component); conversion applied; usage variances (trigger
+    'completion' only); by-products; production variance; rounding.  Lines whose amount
+    is zero are left out.  Raises a CostingError on inconsistent input.
+    """
+    finished = _finished_line(completion)
+    if completion.trigger == TRIGGER_COMPLETION:
+        usages = _usages(completion)
+        material = _material_lines(completion, usages)
+        usage_variance = _usage_variance_lines(completion, usages)
+    else:
+        material = _clearing_lines(completion)
+        usage_variance = []
+    byproducts = _byproduct_lines(completion)
+    production_variance = _production_variance_line(
+        completion, _sum(line.amount for line in finished), _sum(b.amount for b in byproducts)
+    )
+    lines = (
+        finished
+        + material
+        + _conversion_line(completion)
+        + usage_variance
+        + byproducts
+        + production_variance
+    )
+    entry = Entry(tuple(lines + _rounding_line(completion, lines)))
+    return CompletionResult(entry, _summary(completion, entry))

@@ -1,0 +1,38 @@
+"""Rounding of money amounts to a currency's rounding quantum."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from .values import InvalidValue
+
+
+def _check_rounding(rounding: Decimal) -> None:
+    if isinstance(rounding, bool) or not isinstance(rounding, Decimal):
+        raise InvalidValue(f"rounding must be a Decimal, got {type(rounding).__name__}")
+    if not rounding.is_finite() or rounding <= 0:
+        raise InvalidValue(f"rounding must be a finite Decimal > 0, got {rounding}")
+
+
+def round_money(amount: Decimal, rounding: Decimal) -> Decimal:
+    """Round ``amount`` to the nearest multiple of ``rounding``, ties away from zero.
+
+    Half-up in the accounting sense: 0.005 -> 0.01 and -0.005 -> -0.01 (rounding 0.01).
+    The result never is a negative zero.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, Decimal):
+        raise InvalidValue(f"amount must be a Decimal, got {type(amount).__name__} {amount!r}")
+    _check_rounding(rounding)
+    steps = (amount / rounding).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    rounded = steps * rounding
+    return rounded.copy_abs() if rounded == 0 else rounded
+
+
+def is_zero(amount: Decimal, rounding: Decimal) -> bool:
+    """Whether ``amount`` rounds to zero."""
+    return round_money(amount, rounding) == 0
+
+
+def compare(a: Decimal, b: Decimal, rounding: Decimal) -> int:
+    """-1, 0 or 1 as ``a`` is less than, equal to or greater than ``b``, both rounded."""
+    rounded_a = round_money(a, rounding)
+    rounded_b = round_money(b, rounding)
+    return (rounded_a > rounded_b) - (rounded_a < rounded_b)

@@ -12,6 +12,7 @@
     "data": [
         "security/mrp_backflush_security.xml",
         "security/ir.model.access.csv",
+        "data/res_company_data.xml",
         "views/mrp_backflush_posting_views.xml",
         "views/product_category_views.xml",
         "views/product_template_views.xml",
@@ -22,7 +23,6 @@
     "demo": [
         "demo/mrp_backflush_demo.xml",
     ],
-    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 BACKFLUSH_JOURNAL_CODE = "BFL"
 
@@ -12,6 +12,15 @@ class ResCompany(models.Model):
         domain="[('type', '=', 'general'), ('company_id', '=', id)]",
         help="General journal in which every backflush entry of this company is posted.",
     )
+
+    @api.model
+    def _backflush_ensure_journals(self):
+        """Give every company that has a chart of accounts its backflush journal.
+
+        Called from data on install and update; companies that get a chart later are
+        handled by the chart loader (models/account_chart_template.py).
+        """
+        self.search([("chart_template", "!=", False)])._backflush_ensure_journal()
 
     def _backflush_ensure_journal(self):
         """Create (or adopt) the general journal ``BFL`` of each company and select it."""

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
@@ -111,11 +113,12 @@ class MrpBackflushPosting(models.Model):
         """Post one entry and one register record per order completed by ``done_moves``."""
         standards = {}
         events = []
+        moves_by_production = defaultdict(lambda: self.env["stock.move"])
+        for move in done_moves:
+            moves_by_production[(move.raw_material_production_id or move.production_id).id] |= move
         for production in productions:
+            moves = moves_by_production[production.id]
             production = production.with_company(production.company_id)
-            moves = done_moves.filtered(
-                lambda move, mo=production: mo in (move.raw_material_production_id | move.production_id)
-            )
             finished_move = moves.filtered(
                 lambda move, mo=production: move.production_id == mo
                 and move.product_id == mo.product_id

@@ -85,8 +85,18 @@ class ProductCategory(models.Model):
     @api.constrains("property_backflush_trigger", "property_cost_method", "property_valuation")
     def _check_backflush_costing_method(self):
         for category in self:
-            if category._backflush_trigger() == "none":
+            trigger = category._backflush_trigger()
+            if trigger == "none":
                 continue
+            if trigger == "shipment":
+                raise ValidationError(
+                    _(
+                        "Category %(category)s: the Shipment trigger is not available in this "
+                        "version of Backflush Costing yet. Use Completion, Completion only or "
+                        "None.",
+                        category=category.display_name,
+                    )
+                )
             if category.property_cost_method != "standard":
                 raise ValidationError(
                     _(

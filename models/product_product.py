@@ -3,10 +3,7 @@ from decimal import Decimal
 from odoo import _, models
 from odoo.exceptions import UserError
 
-from ..costing import Bom, BomLine, Operation, unit_standard
-
-# Deeper kit nesting than this is taken as a cycle (a kit that contains itself).
-MAX_KIT_DEPTH = 20
+from ..costing import MAX_KIT_DEPTH, Bom, BomLine, Operation, unit_standard
 
 
 def to_decimal(value):
@@ -29,7 +26,7 @@ class ProductProduct(models.Model):
     def _backflush_bom_value(self, bom, depth=0):
         """``bom`` as the plain value the costing core takes, kits exploded recursively."""
         self.ensure_one()
-        if depth > MAX_KIT_DEPTH:
+        if depth > MAX_KIT_DEPTH:  # deeper nesting is taken as a kit containing itself
             raise UserError(
                 _("The kits of bill of materials %s contain themselves.", bom.display_name)
             )

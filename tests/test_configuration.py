@@ -70,3 +70,7 @@ class TestConfiguration(BackflushCommon):
         other = self.setup_other_company(name="Backflush Other Co")["company"]
         self.assertEqual(other.backflush_journal_id.code, "BFL")
         self.assertEqual(other.backflush_journal_id.company_id, other)
+
+    def test_shipment_trigger_is_refused_until_supported(self):
+        with self.assertRaisesRegex(ValidationError, "Shipment trigger is not available"):
+            self.finished_categ.property_backflush_trigger = "shipment"

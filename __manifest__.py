@@ -23,6 +23,4 @@
     "demo": [
         "demo/mrp_backflush_demo.xml",
     ],
-    "installable": True,
-    "application": False,
 }

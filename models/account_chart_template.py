@@ -6,5 +6,6 @@ class AccountChartTemplate(models.AbstractModel):
 
     def _post_load_data(self, template_code, company, template_data):
         # Runs for every company that gets a chart, including charts loaded after install.
-        super()._post_load_data(template_code, company, template_data)
+        result = super()._post_load_data(template_code, company, template_data)
         (company or self.env.company)._backflush_ensure_journal()
+        return result

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -18,15 +18,16 @@ class AccountMove(models.Model):
     )
 
     def _compute_show_reset_to_draft_button(self):
-        super()._compute_show_reset_to_draft_button()
+        result = super()._compute_show_reset_to_draft_button()
         for move in self.filtered("backflush_production_id"):
             move.show_reset_to_draft_button = False
+        return result
 
     def button_draft(self):
         backflushed = self.filtered("backflush_production_id")
         if backflushed:
             raise UserError(
-                _(
+                self.env._(
                     "%(entries)s were posted by backflush costing and are kept in its "
                     "register. Reverse them instead of resetting them to draft.",
                     entries=", ".join(backflushed.mapped("name")),

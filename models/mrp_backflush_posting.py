@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
@@ -52,16 +52,21 @@ class MrpBackflushPosting(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(
-        string="Event Date", required=True, readonly=True,
+        string="Event Date",
+        required=True,
+        readonly=True,
         help="The day the event happened (for a completion, the day it was marked done).",
     )
     accounting_date = fields.Date(
-        related="move_id.date", store=True, string="Accounting Date",
+        related="move_id.date",
+        store=True,
+        string="Accounting Date",
         help="The date of the journal entry. It differs from the event date when the "
         "event's period was locked: the entry is then dated on the first open day.",
     )
     date_shifted = fields.Boolean(
-        compute="_compute_date_shifted", store=True,
+        compute="_compute_date_shifted",
+        store=True,
         string="Posted in a later period",
     )
     production_id = fields.Many2one(
@@ -70,11 +75,15 @@ class MrpBackflushPosting(models.Model):
     product_id = fields.Many2one("product.product", readonly=True, index=True)
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
     finished_move_id = fields.Many2one(
-        "stock.move", string="Finished Move", readonly=True, index="btree_not_null",
+        "stock.move",
+        readonly=True,
+        index="btree_not_null",
         help="The finished-product move whose completion this posting costs.",
     )
     workcenter_ids = fields.Many2many(
-        "mrp.workcenter", string="Work Centres", readonly=True,
+        "mrp.workcenter",
+        string="Work Centres",
+        readonly=True,
     )
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     material_standard = fields.Monetary(readonly=True)
@@ -120,8 +129,9 @@ class MrpBackflushPosting(models.Model):
             moves = moves_by_production[production.id]
             production = production.with_company(production.company_id)
             finished_move = moves.filtered(
-                lambda move, mo=production: move.production_id == mo
-                and move.product_id == mo.product_id
+                lambda move, mo=production: (
+                    move.production_id == mo and move.product_id == mo.product_id
+                )
             ).sorted("id")[:1]
             if not finished_move or not finished_move.quantity:
                 continue
@@ -145,7 +155,7 @@ class MrpBackflushPosting(models.Model):
         )
         if already:
             raise UserError(
-                _(
+                self.env._(
                     "These completions have already been posted by backflush costing: %s. "
                     "Nothing was posted again.",
                     ", ".join(already.mapped("name")),
@@ -171,7 +181,7 @@ class MrpBackflushPosting(models.Model):
 
     def _entry_vals(self, event, date):
         production = event["production"]
-        ref = _("%(order)s - Backflush completion", order=production.name)
+        ref = self.env._("%(order)s - Backflush completion", order=production.name)
         return {
             "move_type": "entry",
             "journal_id": production.company_id.backflush_journal_id.id,
@@ -230,7 +240,7 @@ class MrpBackflushPosting(models.Model):
     def _note_shifted_dates(self):
         """A locked period moves the entry to the first open day: say so, on both sides."""
         for posting in self.filtered("date_shifted"):
-            note = _(
+            note = self.env._(
                 "The period of %(event)s was locked when this was posted: the entry is dated "
                 "%(accounting)s, the first open day.",
                 event=posting.date,

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..costing import ByProduct, Completion, CompletionAccounts, Consumption
@@ -55,7 +55,9 @@ class MrpProduction(models.Model):
     def _post_labour(self):
         # mrp_account posts the work centre cost on top of the valuation; under backflush
         # conversion is applied at standard by the completion entry instead.
-        not_backflushed = self.filtered(lambda production: not production._backflush_is_backflushed())
+        not_backflushed = self.filtered(
+            lambda production: not production._backflush_is_backflushed()
+        )
         return super(MrpProduction, not_backflushed)._post_labour()
 
     def _backflush_check_configuration(self):
@@ -66,7 +68,7 @@ class MrpProduction(models.Model):
         problems = list(dict.fromkeys(problems))  # same gap reached by several orders
         if problems:
             raise UserError(
-                _(
+                self.env._(
                     "Backflush costing cannot post the completion: the configuration is "
                     "incomplete.\n\n%(problems)s\n\nAn accounting or inventory administrator "
                     "can set these in Inventory > Configuration > Product Categories "
@@ -81,10 +83,14 @@ class MrpProduction(models.Model):
         self.ensure_one()
         problems = []
         if not self.company_id.backflush_journal_id:
-            problems.append(_("Company %s has no backflush journal.", self.company_id.name))
+            problems.append(
+                self.env._("Company %s has no backflush journal.", self.company_id.name)
+            )
         if not self.bom_id:
             problems.append(
-                _("Order %s has no bill of materials to take the standard from.", self.name)
+                self.env._(
+                    "Order %s has no bill of materials to take the standard from.", self.name
+                )
             )
         problems += self.product_id._backflush_finished_problems(self._backflush_trigger())
         components = self.move_raw_ids.product_id | self.bom_id.bom_line_ids.product_id

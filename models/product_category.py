@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 BACKFLUSH_TRIGGERS = [
@@ -90,7 +90,7 @@ class ProductCategory(models.Model):
                 continue
             if trigger == "shipment":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Category %(category)s: the Shipment trigger is not available in this "
                         "version of Backflush Costing yet. Use Completion, Completion only or "
                         "None.",
@@ -99,7 +99,7 @@ class ProductCategory(models.Model):
                 )
             if category.property_cost_method != "standard":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Category %(category)s: a backflush trigger needs the Standard Price "
                         "costing method. Set Costing Method to Standard Price, or the "
                         "Backflush Trigger to None.",
@@ -108,7 +108,7 @@ class ProductCategory(models.Model):
                 )
             if category.property_valuation != "real_time":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Category %(category)s: a backflush trigger needs automated inventory "
                         "valuation, because finished goods are posted to their valuation "
                         "account. Set Inventory Valuation to Automated, or the Backflush "

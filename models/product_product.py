@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from odoo import _, models
+from odoo import models
 from odoo.exceptions import UserError
 
 from ..costing import MAX_KIT_DEPTH, Bom, BomLine, Operation, unit_standard
@@ -28,7 +28,7 @@ class ProductProduct(models.Model):
         self.ensure_one()
         if depth > MAX_KIT_DEPTH:  # deeper nesting is taken as a kit containing itself
             raise UserError(
-                _("The kits of bill of materials %s contain themselves.", bom.display_name)
+                self.env._("The kits of bill of materials %s contain themselves.", bom.display_name)
             )
         lines = [line for line in bom.bom_line_ids if not line._skip_bom_line(self)]
         components = self.env["product.product"].concat(*(line.product_id for line in lines))
@@ -58,7 +58,9 @@ class ProductProduct(models.Model):
             Operation(
                 minutes=to_decimal(
                     operation.workcenter_id._get_expected_duration(self)
-                    + operation.time_cycle * 100.0 / (operation.workcenter_id.time_efficiency or 100.0)
+                    + operation.time_cycle
+                    * 100.0
+                    / (operation.workcenter_id.time_efficiency or 100.0)
                 ),
                 cost_per_hour=to_decimal(operation._total_cost_per_hour()),
             )
@@ -67,7 +69,9 @@ class ProductProduct(models.Model):
         ]
         return Bom(
             quantity=to_decimal(bom.product_qty),
-            uom_factor=to_decimal(bom.product_uom_id._compute_quantity(1.0, self.uom_id, round=False)),
+            uom_factor=to_decimal(
+                bom.product_uom_id._compute_quantity(1.0, self.uom_id, round=False)
+            ),
             lines=tuple(bom_lines),
             operations=tuple(operations),
         )
@@ -82,29 +86,41 @@ class ProductProduct(models.Model):
         self.ensure_one()
         category = self.categ_id
         required = [
-            ("property_stock_valuation_account_id", _("Stock Valuation Account")),
-            ("property_backflush_conversion_account_id", _("Conversion Costs Applied")),
-            ("property_backflush_usage_variance_account_id", _("Material Usage Variance")),
-            ("property_backflush_production_variance_account_id", _("Production Variance")),
+            ("property_stock_valuation_account_id", self.env._("Stock Valuation Account")),
+            ("property_backflush_conversion_account_id", self.env._("Conversion Costs Applied")),
+            ("property_backflush_usage_variance_account_id", self.env._("Material Usage Variance")),
+            (
+                "property_backflush_production_variance_account_id",
+                self.env._("Production Variance"),
+            ),
         ]
         if trigger == "completion_only":
-            required.append(("property_backflush_clearing_account_id", _("Materials Clearing")))
+            required.append(
+                ("property_backflush_clearing_account_id", self.env._("Materials Clearing"))
+            )
         problems = []
         for field_name, label in required:
             if not category[field_name]:
                 problems.append(
-                    _("Category %(category)s has no %(account)s account.",
-                      category=category.display_name, account=label)
+                    self.env._(
+                        "Category %(category)s has no %(account)s account.",
+                        category=category.display_name,
+                        account=label,
+                    )
                 )
         if self.currency_id.is_zero(self.standard_price):
             problems.append(
-                _("Finished product %s has no standard price (use Roll up standard cost).",
-                  self.display_name)
+                self.env._(
+                    "Finished product %s has no standard price (use Roll up standard cost).",
+                    self.display_name,
+                )
             )
         if self.lot_valuated:
             problems.append(
-                _("Finished product %s is valuated by lot: backflush posts one standard price.",
-                  self.display_name)
+                self.env._(
+                    "Finished product %s is valuated by lot: backflush posts one standard price.",
+                    self.display_name,
+                )
             )
         return problems
 
@@ -114,33 +130,41 @@ class ProductProduct(models.Model):
         category = self.categ_id
         problems = []
         if self.currency_id.is_zero(self.standard_price):
-            problems.append(_("Component %s has no standard price.", self.display_name))
+            problems.append(self.env._("Component %s has no standard price.", self.display_name))
         if category.property_cost_method != "standard":
             problems.append(
-                _("Category %s of the components must use the Standard Price costing method.",
-                  category.display_name)
+                self.env._(
+                    "Category %s of the components must use the Standard Price costing method.",
+                    category.display_name,
+                )
             )
         if self.lot_valuated:
             problems.append(
-                _("Component %s is valuated by lot: backflush costs components at standard.",
-                  self.display_name)
+                self.env._(
+                    "Component %s is valuated by lot: backflush costs components at standard.",
+                    self.display_name,
+                )
             )
         if trigger == "completion_only":
             if category.property_valuation != "manual_periodic":
                 problems.append(
-                    _("Category %s of the components must use manual inventory valuation "
-                      "under the Completion only trigger (materials are not inventoried).",
-                      category.display_name)
+                    self.env._(
+                        "Category %s of the components must use manual inventory valuation "
+                        "under the Completion only trigger (materials are not inventoried).",
+                        category.display_name,
+                    )
                 )
         elif category.property_valuation != "real_time":
             problems.append(
-                _("Category %s of the components must use automated inventory valuation "
-                  "(components are credited from their stock valuation account).",
-                  category.display_name)
+                self.env._(
+                    "Category %s of the components must use automated inventory valuation "
+                    "(components are credited from their stock valuation account).",
+                    category.display_name,
+                )
             )
         elif not category.property_stock_valuation_account_id:
             problems.append(
-                _("Category %s has no Stock Valuation Account.", category.display_name)
+                self.env._("Category %s has no Stock Valuation Account.", category.display_name)
             )
         return problems
 
@@ -153,7 +177,7 @@ class ProductProduct(models.Model):
         without_bom = self.filtered(lambda product: not boms.get(product))
         if without_bom:
             raise UserError(
-                _(
+                self.env._(
                     "Roll up standard cost needs a manufacturing bill of materials. "
                     "None was found for: %s",
                     ", ".join(without_bom.mapped("display_name")),
@@ -162,7 +186,7 @@ class ProductProduct(models.Model):
         not_standard = self.filtered(lambda product: product.cost_method != "standard")
         if not_standard:
             raise UserError(
-                _(
+                self.env._(
                     "Roll up standard cost only applies to products whose category uses the "
                     "Standard Price costing method: %s",
                     ", ".join(not_standard.mapped("display_name")),

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 BACKFLUSH_JOURNAL_CODE = "BFL"
 
@@ -8,7 +8,6 @@ class ResCompany(models.Model):
 
     backflush_journal_id = fields.Many2one(
         "account.journal",
-        string="Backflush Journal",
         domain="[('type', '=', 'general'), ('company_id', '=', id)]",
         help="General journal in which every backflush entry of this company is posted.",
     )
@@ -37,7 +36,7 @@ class ResCompany(models.Model):
             if not journal:
                 journal = Journal.create(
                     {
-                        "name": _("Backflush Costing"),
+                        "name": self.env._("Backflush Costing"),
                         "code": BACKFLUSH_JOURNAL_CODE,
                         "type": "general",
                         "company_id": company.id,

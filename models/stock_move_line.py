@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import models
 from odoo.exceptions import UserError
 
 
@@ -13,7 +13,7 @@ class StockMoveLine(models.Model):
         if move._backflush_replaces_entry():
             production = move.raw_material_production_id or move.production_id
             raise UserError(
-                _(
+                self.env._(
                     "Manufacturing order %(order)s was costed by backflush when it was "
                     "completed, so its done quantities can no longer be changed. Unbuild the "
                     "finished units, or record the difference as scrap, instead.",

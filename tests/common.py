@@ -15,9 +15,11 @@ class BackflushCommon(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.env.user.groups_id |= cls.env.ref("stock_account.group_stock_accounting_automatic")
         cls.company = cls.env.company
-        cls.stock_location = cls.env["stock.warehouse"].search(
-            [("company_id", "=", cls.company.id)], limit=1
-        ).lot_stock_id
+        cls.stock_location = (
+            cls.env["stock.warehouse"]
+            .search([("company_id", "=", cls.company.id)], limit=1)
+            .lot_stock_id
+        )
         cls.journal = cls.company.backflush_journal_id
 
         account = cls._make_account
@@ -99,7 +101,11 @@ class BackflushCommon(AccountTestInvoicingCommon):
                 "type": bom_type,
                 "bom_line_ids": [
                     Command.create(
-                        {"product_id": component.id, "product_qty": qty, **(extra[0] if extra else {})}
+                        {
+                            "product_id": component.id,
+                            "product_qty": qty,
+                            **(extra[0] if extra else {}),
+                        }
                     )
                     for component, qty, *extra in lines
                 ],
@@ -170,9 +176,9 @@ class BackflushCommon(AccountTestInvoicingCommon):
         actual = {}
         for line in entry.line_ids:
             actual[line.account_id] = actual.get(line.account_id, 0.0) + line.balance
-        self.assertEqual(set(actual), set(expected), "accounts of %s" % entry.name)
+        self.assertEqual(set(actual), set(expected), f"accounts of {entry.name}")
         for account, balance in expected.items():
-            self.assertAmount(actual[account], balance, "%s on %s" % (account.code, entry.name))
+            self.assertAmount(actual[account], balance, f"{account.code} on {entry.name}")
 
     def assertAmount(self, actual, expected, label=""):
         currency = self.company.currency_id

@@ -24,9 +24,7 @@ class TestCompletion(BackflushCommon):
         self.assertEqual(entry.journal_id, self.journal)
         self.assertEqual(entry.state, "posted")
         self.assertIn(production.name, entry.ref)
-        self.assertEntryBalances(
-            entry, {self.fg: 3100.0, self.rip: -1900.0, self.applied: -1200.0}
-        )
+        self.assertEntryBalances(entry, {self.fg: 3100.0, self.rip: -1900.0, self.applied: -1200.0})
         self.assertAmount(self._balance(self.rip), 50.0, "RIP at the end")
         self.assertAmount(self._balance(self.fg), 3100.0, "FG at the end")
         # Odoo's per-move entries are not posted; its valuation layers still are.
@@ -94,9 +92,7 @@ class TestCompletion(BackflushCommon):
         self._produce(backorder, 60)
         self._mark_done(backorder)
         second = self._backflush_entries(backorder)
-        self.assertEntryBalances(
-            second, {self.fg: 1860.0, self.rip: -1140.0, self.applied: -720.0}
-        )
+        self.assertEntryBalances(second, {self.fg: 1860.0, self.rip: -1140.0, self.applied: -720.0})
         self.assertEqual(len(production.backflush_posting_ids), 1)
         self.assertAmount(self._balance(self.rip), 50.0, "RIP after both completions")
 
@@ -162,13 +158,16 @@ class TestCompletion(BackflushCommon):
             self._backflush_entries(first), {self.fg: 930.0, self.rip: -570.0, self.applied: -360.0}
         )
         self.assertEntryBalances(
-            self._backflush_entries(second), {self.fg: 620.0, self.rip: -380.0, self.applied: -240.0}
+            self._backflush_entries(second),
+            {self.fg: 620.0, self.rip: -380.0, self.applied: -240.0},
         )
 
     def test_locked_period_posts_on_first_open_day(self):
         self._buy_textbook_materials()
-        today = self.env["mrp.backflush.posting"]._fields["date"].context_today(
+        today = (
             self.env["mrp.backflush.posting"]
+            ._fields["date"]
+            .context_today(self.env["mrp.backflush.posting"])
         )
         self.company.fiscalyear_lock_date = today
         production = self._make_mo(10)

@@ -42,9 +42,12 @@ class TestConfiguration(BackflushCommon):
         with self.assertRaisesRegex(UserError, "already been posted"):
             self.env["mrp.backflush.posting"]._post_completions(production, done_moves)
         # ... and the database itself refuses a second record for the same completion.
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.UniqueViolation):
-            with self.env.cr.savepoint():
-                posting.sudo().copy()
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
+            posting.sudo().copy()
         # Pressing the button again on the done order posts nothing more.
         production.button_mark_done()
         self.assertEqual(len(self._backflush_entries(production)), 1)

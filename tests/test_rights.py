@@ -33,6 +33,10 @@ class TestShopFloorRights(BackflushCommon):
             posting.write({"note": "edited"})
         with self.assertRaises(AccessError):
             self.env["mrp.backflush.posting"].with_user(operator).create(
-                {"name": "forged", "kind": "completion", "company_id": self.company.id,
-                 "date": posting.date}
+                {
+                    "name": "forged",
+                    "kind": "completion",
+                    "company_id": self.company.id,
+                    "date": posting.date,
+                }
             )

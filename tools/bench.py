@@ -105,9 +105,11 @@ class Plant:
         )
 
     def stock_components(self, quantity):
-        location = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        ).lot_stock_id
+        location = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        )
         self.env["stock.quant"].with_context(inventory_mode=True).create(
             [
                 {
@@ -180,8 +182,10 @@ def report(args, results):
         )
     none_seconds, none_queries, none_entries = results["none"]
     seconds, queries, entries = results["completion"]
-    print(f"ratio completion/none: time {seconds / none_seconds:.2f}, "
-          f"queries {queries / none_queries:.2f}, entries {entries / none_entries:.3f}")
+    print(
+        f"ratio completion/none: time {seconds / none_seconds:.2f}, "
+        f"queries {queries / none_queries:.2f}, entries {entries / none_entries:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
-from ..costing import completion_entry
+from ..costing import CostingError, completion_entry
 from .product_category import BACKFLUSH_TRIGGERS
 
 _lt = LazyTranslate(__name__)
@@ -142,11 +142,24 @@ class MrpBackflushPosting(models.Model):
                     "finished_move": finished_move,
                     "moves": moves,
                     "quantity": completion.quantity,
-                    "result": completion_entry(completion),
+                    "result": self._costing_result(production, completion),
                 }
             )
         self._refuse_reposting(events)
         return self._post_events(events)
+
+    def _costing_result(self, production, completion):
+        try:
+            return completion_entry(completion)
+        except CostingError as error:
+            raise UserError(
+                self.env._(
+                    "Backflush costing could not compute the completion entry of %(order)s: "
+                    "%(reason)s",
+                    order=production.name,
+                    reason=error,
+                )
+            ) from error
 
     def _refuse_reposting(self, events):
         finished_moves = self.env["stock.move"].concat(*(e["finished_move"] for e in events))

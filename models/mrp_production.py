@@ -92,11 +92,13 @@ class MrpProduction(models.Model):
                     "Order %s has no bill of materials to take the standard from.", self.name
                 )
             )
-        problems += self.product_id._backflush_finished_problems(self._backflush_trigger())
-        components = self.move_raw_ids.product_id | self.bom_id.bom_line_ids.product_id
         trigger = self._backflush_trigger()
+        problems += self.product_id._backflush_finished_problems(trigger)
+        components = self.move_raw_ids.product_id | self.bom_id.bom_line_ids.product_id
         for component in components.filtered("is_storable"):
-            problems += component._backflush_component_problems(trigger)
+            problems += component._backflush_input_problems(inventoried=trigger == "completion")
+        for byproduct in self.move_byproduct_ids.product_id.filtered("is_storable"):
+            problems += byproduct._backflush_input_problems()
         return problems
 
     def _backflush_completion(self, done_moves, standards):

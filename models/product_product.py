@@ -124,47 +124,55 @@ class ProductProduct(models.Model):
             )
         return problems
 
-    def _backflush_component_problems(self, trigger):
-        """Settings a component needs for a completion under ``trigger``, as sentences."""
+    def _backflush_input_problems(self, inventoried=True):
+        """Settings a component or by-product needs for a completion, as sentences.
+
+        ``inventoried``: whether it is valued in stock (automated valuation), as
+        components under the Completion trigger and every by-product are; components
+        under Completion only are not (manual valuation).
+        """
         self.ensure_one()
         category = self.categ_id
+        names = {"product": self.display_name, "category": category.display_name}
         problems = []
         if self.currency_id.is_zero(self.standard_price):
-            problems.append(self.env._("Component %s has no standard price.", self.display_name))
+            problems.append(self.env._("%(product)s has no standard price.", **names))
         if category.property_cost_method != "standard":
             problems.append(
                 self.env._(
-                    "Category %s of the components must use the Standard Price costing method.",
-                    category.display_name,
+                    "Category %(category)s (of %(product)s) must use the Standard Price "
+                    "costing method.",
+                    **names,
                 )
             )
         if self.lot_valuated:
             problems.append(
                 self.env._(
-                    "Component %s is valuated by lot: backflush costs components at standard.",
-                    self.display_name,
+                    "%(product)s is valuated by lot: backflush costs it at one standard price.",
+                    **names,
                 )
             )
-        if trigger == "completion_only":
+        if not inventoried:
             if category.property_valuation != "manual_periodic":
                 problems.append(
                     self.env._(
-                        "Category %s of the components must use manual inventory valuation "
-                        "under the Completion only trigger (materials are not inventoried).",
-                        category.display_name,
+                        "Category %(category)s (of %(product)s) must use manual inventory "
+                        "valuation under the Completion only trigger: materials are not "
+                        "inventoried.",
+                        **names,
                     )
                 )
         elif category.property_valuation != "real_time":
             problems.append(
                 self.env._(
-                    "Category %s of the components must use automated inventory valuation "
-                    "(components are credited from their stock valuation account).",
-                    category.display_name,
+                    "Category %(category)s (of %(product)s) must use automated inventory "
+                    "valuation: backflush posts it from its stock valuation account.",
+                    **names,
                 )
             )
         elif not category.property_stock_valuation_account_id:
             problems.append(
-                self.env._("Category %s has no Stock Valuation Account.", category.display_name)
+                self.env._("Category %(category)s has no Stock Valuation Account.", **names)
             )
         return problems
 

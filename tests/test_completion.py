@@ -207,3 +207,23 @@ class TestCompletion(BackflushCommon):
         move = production.move_raw_ids.filtered(lambda m: m.product_id == self.component_a)
         with self.assertRaisesRegex(Exception, "costed by backflush"):
             move.move_line_ids.quantity = 25
+
+    def test_byproduct_at_its_own_standard(self):
+        """0.1 kg of scrap metal (2.00/unit) per unit: its standard leaves production variance."""
+        scrap_metal = self._make_product("Scrap metal", self.components_categ, 2.0)
+        self.bom.byproduct_ids = [(0, 0, {"product_id": scrap_metal.id, "product_qty": 0.1})]
+        self._buy_textbook_materials()
+        production = self._make_mo(100)
+        self._mark_done(production)
+
+        entry = self._backflush_entries(production)
+        self.assertEntryBalances(
+            entry,
+            {
+                self.fg: 3100.0,
+                self.rip: -1900.0 + 20.0,  # the by-product enters RIP (its category's account)
+                self.applied: -1200.0,
+                self.production_variance: -20.0,
+            },
+        )
+        self.assertEqual(scrap_metal.qty_available, 10.0)

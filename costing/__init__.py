@@ -6,7 +6,10 @@ pure tests, hence relative imports only.
 
 from .completion import completion_entry
 from .money import compare, is_zero, round_money
+from .reversal import retarget, reversal_entry
+from .shipment import Shipment, ShipmentAccounts, ShipmentResult, shipment_entry
 from .standard import MAX_KIT_DEPTH, unit_standard
+from .summary import summarize
 from .values import (
     BYPRODUCT,
     CLEARING,
@@ -14,10 +17,12 @@ from .values import (
     FINISHED,
     LINE_KINDS,
     MATERIAL,
+    OUTPUT,
     PRODUCTION_VARIANCE,
     ROUNDING,
     TRIGGER_COMPLETION,
     TRIGGER_COMPLETION_ONLY,
+    TRIGGER_SHIPMENT,
     TRIGGERS,
     USAGE_VARIANCE,
     AccountKey,
@@ -51,11 +56,13 @@ __all__ = [
     "LINE_KINDS",
     "MATERIAL",
     "MAX_KIT_DEPTH",
+    "OUTPUT",
     "PRODUCTION_VARIANCE",
     "ROUNDING",
     "TRIGGERS",
     "TRIGGER_COMPLETION",
     "TRIGGER_COMPLETION_ONLY",
+    "TRIGGER_SHIPMENT",
     "USAGE_VARIANCE",
     "AccountKey",
     "Bom",
@@ -76,11 +83,18 @@ __all__ = [
     "Operation",
     "ProductKey",
     "RoundingResidueTooLarge",
+    "Shipment",
+    "ShipmentAccounts",
+    "ShipmentResult",
     "UnbalancedEntry",
     "UnitStandard",
     "compare",
     "completion_entry",
     "is_zero",
+    "retarget",
+    "reversal_entry",
     "round_money",
+    "shipment_entry",
+    "summarize",
     "unit_standard",
 ]

@@ -6,6 +6,11 @@ the conversion cost per unit.  Each line is rounded on its own; the production v
 is round(Q (m + k)) - round(Q P.std) - by-products, and the few quanta that rounding the
 lines separately leaves over are posted as a separate 'rounding' line on the production
 variance account, so that the entry balances exactly.
+
+With trigger 'shipment' (Horngren's variant B) the finished units are not valued until
+they are shipped (costing.shipment), so the completion posts only, per component, the
+deviation d_i = round(actual_i c_i) - round(Q b_i c_i) (RIP against usage variance) and
+the by-products (against production variance); that entry may be empty.
 """
 
 from dataclasses import dataclass
@@ -21,6 +26,7 @@ from .values import (
     PRODUCTION_VARIANCE,
     ROUNDING,
     TRIGGER_COMPLETION,
+    TRIGGER_SHIPMENT,
     USAGE_VARIANCE,
     ZERO,
     AccountKey,
@@ -31,6 +37,7 @@ from .values import (
     Consumption,
     Entry,
     EntryLine,
+    InvalidValue,
     ProductKey,
     RoundingResidueTooLarge,
     _sum,
@@ -46,16 +53,31 @@ class _Usage:
       unit_price: Its standard price per unit of its UoM.
       standard_quantity: Q x b_i, zero for a component outside the standard.
       actual: Its Consumption, or None when it was not consumed.
+      standard_account: Its ComponentStandard.account, None for an extra component.
     """
 
     product: ProductKey
     unit_price: Decimal
     standard_quantity: Decimal
     actual: Consumption | None
+    standard_account: AccountKey | None = None
 
     @property
     def actual_quantity(self) -> Decimal:
         return ZERO if self.actual is None else self.actual.quantity
+
+    @property
+    def quantity_deviation(self) -> Decimal:
+        """Actual minus standard quantity."""
+        return self.actual_quantity - self.standard_quantity
+
+    @property
+    def account(self) -> AccountKey:
+        """The Consumption's account, else the standard one; refused when there is none."""
+        account = self.standard_account if self.actual is None else self.actual.account
+        if account is None:
+            raise InvalidValue(f"component {self.product!r} has no valuation account")
+        return account
 
 
 def _line(
@@ -101,6 +123,7 @@ def _usages(completion: Completion) -> list[_Usage]:
             c.unit_price,
             completion.quantity * c.quantity_per_unit,
             consumed.pop(c.product, None),
+            c.account,
         )
         for c in completion.standard.components
     ]
@@ -131,19 +154,36 @@ def _material_lines(completion: Completion, usages: list[_Usage]) -> list[EntryL
     return lines
 
 
+def _deviation(completion: Completion, usage: _Usage) -> Decimal:
+    """round(actual x price) - round(standard quantity x price)."""
+    actual = _money(completion, usage.actual_quantity * usage.unit_price)
+    standard = _money(completion, usage.standard_quantity * usage.unit_price)
+    return actual - standard
+
+
 def _usage_variance_lines(completion: Completion, usages: list[_Usage]) -> list[EntryLine]:
     """Debit (credit) what was consumed above (below) standard, priced at standard."""
     lines = []
     for usage in usages:
-        actual = _money(completion, usage.actual_quantity * usage.unit_price)
-        standard = _money(completion, usage.standard_quantity * usage.unit_price)
         lines += _line(
             completion.accounts.usage_variance,
-            actual - standard,
+            _deviation(completion, usage),
             USAGE_VARIANCE,
             usage.product,
-            usage.actual_quantity - usage.standard_quantity,
+            usage.quantity_deviation,
         )
+    return lines
+
+
+def _deviation_material_lines(completion: Completion, usages: list[_Usage]) -> list[EntryLine]:
+    """Credit (debit) RIP with what was consumed above (below) standard (shipment)."""
+    lines = []
+    for usage in usages:
+        deviation = _deviation(completion, usage)
+        if deviation != 0:
+            lines += _line(
+                usage.account, -deviation, MATERIAL, usage.product, usage.quantity_deviation
+            )
     return lines
 
 
@@ -174,6 +214,16 @@ def _byproduct_lines(completion: Completion) -> list[EntryLine]:
         amount = _money(completion, byproduct.quantity * byproduct.unit_price)
         lines += _line(byproduct.account, amount, BYPRODUCT, byproduct.product, byproduct.quantity)
     return lines
+
+
+def _byproduct_credit_line(completion: Completion, byproducts: list[EntryLine]) -> list[EntryLine]:
+    """Credit the production variance account with the by-products (shipment)."""
+    return _line(
+        completion.accounts.production_variance,
+        -_sum(line.amount for line in byproducts),
+        PRODUCTION_VARIANCE,
+        completion.finished_product,
+    )
 
 
 def _production_variance_line(
@@ -229,6 +279,37 @@ def _summary(completion: Completion, entry: Entry) -> CompletionSummary:
     )
 
 
+def _shipment_summary(
+    completion: Completion, usages: list[_Usage], entry: Entry
+) -> CompletionSummary:
+    material_actual = _sum(
+        _money(completion, usage.actual_quantity * usage.unit_price) for usage in usages
+    )
+    return CompletionSummary(
+        finished_value=ZERO,
+        material_standard=_material_standard(completion),
+        material_actual=material_actual,
+        conversion_standard=ZERO,
+        usage_variance=entry.amount_of(USAGE_VARIANCE),
+        byproduct_value=entry.amount_of(BYPRODUCT),
+        production_variance=entry.amount_of(PRODUCTION_VARIANCE),
+        rounding=ZERO,
+    )
+
+
+def _shipment_completion_entry(completion: Completion) -> CompletionResult:
+    usages = _usages(completion)
+    byproducts = _byproduct_lines(completion)
+    lines = (
+        _deviation_material_lines(completion, usages)
+        + _usage_variance_lines(completion, usages)
+        + byproducts
+        + _byproduct_credit_line(completion, byproducts)
+    )
+    entry = Entry(tuple(lines))
+    return CompletionResult(entry, _shipment_summary(completion, usages, entry))
+
+
 def completion_entry(completion: Completion) -> CompletionResult:
     """The balanced journal entry of ``completion`` and its key figures.
 
@@ -236,7 +317,14 @@ def completion_entry(completion: Completion) -> CompletionResult:
     (one per standard component); conversion applied; usage variances (trigger
     'completion' only); by-products; production variance; rounding.  Lines whose amount
     is zero are left out.  Raises a CostingError on inconsistent input.
+
+    With trigger 'shipment' the lines are instead: material (-d_i, one per component
+    whose deviation d_i is not zero, on its Consumption's account or, when it was not
+    consumed, on its ComponentStandard.account); usage variances (+d_i); by-products;
+    one production variance line crediting their total.  The entry may have no lines.
     """
+    if completion.trigger == TRIGGER_SHIPMENT:
+        return _shipment_completion_entry(completion)
     finished = _finished_line(completion)
     if completion.trigger == TRIGGER_COMPLETION:
         usages = _usages(completion)

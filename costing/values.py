@@ -27,7 +27,12 @@ TRIGGER_COMPLETION_ONLY = "completion_only"
 """Variant C: components were never inventoried; the standard material is credited to a
 clearing account and actual consumption is ignored."""
 
-TRIGGERS = (TRIGGER_COMPLETION, TRIGGER_COMPLETION_ONLY)
+TRIGGER_SHIPMENT = "shipment"
+"""Variant B: the finished units are not valued in the ledger until they are shipped, so
+the completion posts only the usage variances (RIP follows the physical materials) and
+by-products; RIP and conversion are relieved at standard by the shipment entry."""
+
+TRIGGERS = (TRIGGER_COMPLETION, TRIGGER_COMPLETION_ONLY, TRIGGER_SHIPMENT)
 
 # Kinds of entry lines.
 FINISHED = "finished"
@@ -38,6 +43,8 @@ USAGE_VARIANCE = "usage_variance"
 PRODUCTION_VARIANCE = "production_variance"
 BYPRODUCT = "byproduct"
 ROUNDING = "rounding"
+OUTPUT = "output"
+"""The stock output (interim delivered) account debited by a shipment entry."""
 LINE_KINDS = (
     FINISHED,
     MATERIAL,
@@ -47,6 +54,7 @@ LINE_KINDS = (
     PRODUCTION_VARIANCE,
     BYPRODUCT,
     ROUNDING,
+    OUTPUT,
 )
 
 
@@ -296,8 +304,8 @@ class CompletionAccounts:
     """Accounts used by a completion entry.
 
     Attributes:
-      finished: Valuation account of the finished product (debited).
-      conversion: Conversion costs applied account (credited).
+      finished: Valuation account of the finished product (debited); unused by shipment.
+      conversion: Conversion costs applied account (credited); unused by shipment.
       usage_variance: Material usage variance account.
       production_variance: Production variance account; also receives the rounding line.
       clearing: Material clearing account, required for completion_only.
@@ -315,10 +323,11 @@ class Completion:
     """Everything needed to post the completion of good units at standard cost.
 
     Attributes:
-      trigger: TRIGGER_COMPLETION or TRIGGER_COMPLETION_ONLY.
+      trigger: TRIGGER_COMPLETION, TRIGGER_COMPLETION_ONLY or TRIGGER_SHIPMENT.
       quantity: Good units completed, in the finished product's UoM.
       finished_product: The finished product.
-      finished_unit_price: Standard price of the finished product per unit.
+      finished_unit_price: Standard price of the finished product per unit (unused by
+        shipment).
       standard: Standard cost of one finished unit.
       accounts: The accounts to post to.
       consumed: Actual consumption, at most one Consumption per product.
@@ -435,13 +444,20 @@ class Entry:
 
 @dataclass(frozen=True)
 class CompletionSummary:
-    """Key figures of a completion entry; all amounts rounded.
+    """Key figures of a completion (or shipment) entry; all amounts rounded.
+
+    A completion with trigger 'shipment' posts no finished goods and no conversion (both
+    zero here) and credits RIP only with the deviations; its material_standard and
+    material_actual are still the full sums below.  For a shipment entry (see
+    costing.shipment) the figures are those of the delivered quantity D instead of Q, and
+    finished_value is the output debit.
 
     Attributes:
       finished_value: Debit to finished goods, round(Q x finished standard price).
       material_standard: Sum over standard components of round(Q x b_i x c_i).
-      material_actual: Material credited, as a positive number (RIP lines for
-        completion, clearing lines for completion_only).
+      material_actual: Material used, as a positive number: the RIP credit for
+        completion, the clearing credit for completion_only, and sum round(actual_i x c_i)
+        for shipment.
       conversion_standard: Conversion applied, round(Q x k), as a positive number.
       usage_variance: Net usage variance, positive = unfavourable (debit).
       byproduct_value: Debit to by-product valuation accounts.

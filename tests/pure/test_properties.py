@@ -1,5 +1,6 @@
 """Properties of the costing core over generated inputs (hypothesis)."""
 
+from dataclasses import fields, replace
 from decimal import Decimal as D
 
 from hypothesis import given
@@ -12,9 +13,11 @@ from costing import (
     FINISHED,
     LINE_KINDS,
     MATERIAL,
+    OUTPUT,
     PRODUCTION_VARIANCE,
     ROUNDING,
     TRIGGER_COMPLETION,
+    TRIGGER_SHIPMENT,
     TRIGGERS,
     USAGE_VARIANCE,
     Bom,
@@ -22,15 +25,23 @@ from costing import (
     ByProduct,
     Completion,
     CompletionAccounts,
+    CompletionSummary,
     ComponentStandard,
     Consumption,
     Operation,
+    Shipment,
+    ShipmentAccounts,
     UnitStandard,
     completion_entry,
+    reversal_entry,
+    round_money,
+    shipment_entry,
+    summarize,
     unit_standard,
 )
 
 ACCOUNTS = CompletionAccounts("FG", "CONV", "UV", "PV", clearing="CLR")
+SHIPMENT_ACCOUNTS = ShipmentAccounts("OUT", "CONV", "PV")
 ROUNDINGS = [D("0.01"), D("0.05"), D(1), D("0.001")]
 
 
@@ -119,7 +130,17 @@ def rounded_terms(completion, kind):
     components = len(completion.standard.components)
     consumed = len(completion.consumed)
     byproducts = len(completion.byproducts)
+    if completion.trigger == TRIGGER_SHIPMENT:
+        # Only the deviations, each the difference of two rounded amounts (one for a
+        # component not consumed and for an extra one), and the by-products.
+        return {
+            MATERIAL: consumed + components,
+            USAGE_VARIANCE: consumed + components,
+            BYPRODUCT: byproducts,
+            PRODUCTION_VARIANCE: byproducts,
+        }.get(kind, 0)
     return {
+        OUTPUT: 0,
         FINISHED: 1,
         MATERIAL: consumed,
         CLEARING: components,
@@ -154,6 +175,13 @@ def test_credit_side_explains_the_finished_goods_debit(completion):
     entry, summary = result.entry, result.summary
     others = sum(line.amount for line in entry.lines if line.kind != FINISHED)
     assert others == -entry.amount_of(FINISHED)
+    if completion.trigger == TRIGGER_SHIPMENT:
+        # Nothing is finished: RIP deviations against usage variances, by-products
+        # against production variance.
+        assert summary.finished_value == summary.conversion_standard == summary.rounding == 0
+        assert entry.amount_of(MATERIAL) == -summary.usage_variance
+        assert summary.byproduct_value == -summary.production_variance
+        return
     assert summary.finished_value + summary.byproduct_value == (
         summary.material_actual
         + summary.conversion_standard
@@ -170,9 +198,28 @@ def test_summary_is_consistent_with_the_trigger(completion):
     if completion.trigger == TRIGGER_COMPLETION:
         assert summary.material_actual - summary.usage_variance == summary.material_standard
         assert result.entry.lines_of(CLEARING) == ()
+    elif completion.trigger == TRIGGER_SHIPMENT:
+        assert summary.material_actual - summary.usage_variance == summary.material_standard
+        for kind in (FINISHED, CLEARING, CONVERSION, ROUNDING, OUTPUT):
+            assert result.entry.lines_of(kind) == ()
     else:
         assert summary.material_actual == summary.material_standard
         assert result.entry.lines_of(MATERIAL) == result.entry.lines_of(USAGE_VARIANCE) == ()
+
+
+@given(completions())
+def test_summarize_reads_the_summary_back_from_the_entry(completion):
+    result = completion_entry(completion)
+    read_back = summarize(result.entry)
+    if completion.trigger != TRIGGER_SHIPMENT:
+        assert read_back == result.summary
+        return
+    # A shipment completion holds only the deviations.
+    assert read_back.material_actual == result.summary.usage_variance
+    assert read_back.material_standard == 0
+    assert replace(read_back, material_actual=D(0)) == replace(
+        result.summary, material_actual=D(0), material_standard=D(0)
+    )
 
 
 @given(completions())
@@ -237,3 +284,125 @@ def test_a_kit_of_a_bom_costs_the_same_as_the_bom(bom, kit_quantity):
     assert close(direct.material_per_unit, via_kit.material_per_unit)
     assert close(direct.conversion_per_unit, via_kit.conversion_per_unit)
     assert [c.product for c in direct.components] == [c.product for c in via_kit.components]
+
+
+# --- Shipments ---------------------------------------------------------------------------
+
+
+@st.composite
+def shipments(draw):
+    standard = UnitStandard(draw(components()), draw(prices))
+    quantity = draw(completed_quantities)
+    rounding = draw(st.sampled_from(ROUNDINGS))
+    unit_price = draw(st.one_of(st.just(standard.total_per_unit), decimals(0, 200_000, 3)))
+    delivered_value = round_money(quantity * unit_price, rounding)
+    return Shipment(quantity, "P", delivered_value, standard, SHIPMENT_ACCOUNTS, rounding)
+
+
+@given(shipments())
+def test_shipment_entry_balances_with_non_zero_multiples_of_the_quantum(shipment):
+    entry = shipment_entry(shipment).entry
+    assert sum(line.amount for line in entry.lines) == 0
+    assert entry.total_debit == entry.total_credit
+    for line in entry.lines:
+        assert line.amount != 0
+        assert line.amount % shipment.rounding == 0
+
+
+@given(shipments())
+def test_shipment_credits_and_variances_explain_the_output_debit(shipment):
+    result = shipment_entry(shipment)
+    entry, summary = result.entry, result.summary
+    assert entry.amount_of(OUTPUT) == shipment.delivered_value
+    credits = entry.amount_of(MATERIAL) + entry.amount_of(CONVERSION)
+    variances = entry.amount_of(PRODUCTION_VARIANCE) + entry.amount_of(ROUNDING)
+    assert -credits - variances == entry.amount_of(OUTPUT)
+    standard_cost = round_money(
+        shipment.quantity * shipment.standard.total_per_unit, shipment.rounding
+    )
+    assert entry.amount_of(PRODUCTION_VARIANCE) == standard_cost - shipment.delivered_value
+    assert summary.finished_value == (
+        summary.material_standard
+        + summary.conversion_standard
+        - summary.production_variance
+        - summary.rounding
+    )
+    assert summarize(entry) == summary
+
+
+@given(shipments())
+def test_shipment_rounding_residue_is_small(shipment):
+    entry = shipment_entry(shipment).entry
+    bound_terms = len(shipment.standard.components) + 2
+    assert len(entry.lines_of(ROUNDING)) <= 1
+    assert abs(entry.amount_of(ROUNDING)) <= bound_terms * shipment.rounding / 2
+    for line in entry.lines_of(ROUNDING) + entry.lines_of(PRODUCTION_VARIANCE):
+        assert line.account == SHIPMENT_ACCOUNTS.production_variance
+
+
+# --- Reversals ---------------------------------------------------------------------------
+
+
+def negated(summary):
+    return CompletionSummary(*(-getattr(summary, field.name) for field in fields(summary)))
+
+
+def netted(*entries):
+    totals = {}
+    for entry in entries:
+        for account, amount in entry.by_account().items():
+            totals[account] = totals.get(account, D(0)) + amount
+    return totals
+
+
+@st.composite
+def originals(draw):
+    """(entry, summary it should read back as, rounding) of a completion or shipment."""
+    if draw(st.booleans()):
+        shipment = draw(shipments())
+        result = shipment_entry(shipment)
+        return result.entry, result.summary, shipment.rounding
+    completion = draw(completions())
+    result = completion_entry(completion)
+    summary = result.summary
+    if completion.trigger == TRIGGER_SHIPMENT:
+        summary = summarize(result.entry)  # the deviations only
+    return result.entry, summary, completion.rounding
+
+
+@given(originals())
+def test_full_reversal_nets_every_account_to_zero(original):
+    entry, summary, rounding = original
+    reversal = reversal_entry(entry.lines, D(1), rounding, "PV")
+    assert len(reversal.lines) == len(entry.lines)
+    assert all(value == 0 for value in netted(entry, reversal).values())
+    assert summarize(reversal) == negated(summary)
+
+
+@given(originals(), decimals(1, 1_000, 3))
+def test_partial_reversal_is_balanced_and_rounded(original, share):
+    entry, _, rounding = original
+    reversal = reversal_entry(entry.lines, share, rounding, "PV")
+    assert reversal.total_debit == reversal.total_credit
+    assert len(reversal.lines_of(ROUNDING)) <= len(entry.lines_of(ROUNDING)) + 1
+    for line in reversal.lines:
+        assert line.amount != 0
+        assert line.amount % rounding == 0
+    for kind in LINE_KINDS:
+        if kind != ROUNDING:
+            error = reversal.amount_of(kind) + share * entry.amount_of(kind)
+            assert abs(error) <= len(entry.lines_of(kind)) * rounding / 2
+
+
+@given(originals(), st.one_of(st.just(None), decimals(1, 999, 3)))
+def test_reversals_of_a_partition_of_shares_net_to_within_rounding(original, share):
+    entry, _, rounding = original
+    shares = [D(1) / D(3)] * 3 if share is None else [share, 1 - share]
+    reversals = [reversal_entry(entry.lines, part, rounding, "PV") for part in shares]
+    for reversal in reversals:
+        assert sum(line.amount for line in reversal.lines) == 0
+        assert reversal.total_debit == reversal.total_credit
+    net = netted(entry, *reversals)
+    assert sum(net.values()) == 0
+    for value in net.values():
+        assert abs(value) <= len(entry.lines) * rounding

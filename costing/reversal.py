@@ -1,0 +1,110 @@
+"""Mirror images of earlier entries: partial or full reversals, and their retargeting.
+
+A reversal of ``share`` of an entry negates share x each line, rounded line by line; the
+few quanta this leaves over go to a 'rounding' line so that the reversal balances.  Done
+for shares that add up to 1 (each of the ORIGINAL lines), the reversals cancel the
+original up to those rounding quanta.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from .completion import _line
+from .money import _check_rounding, round_money
+from .values import (
+    PRODUCTION_VARIANCE,
+    ROUNDING,
+    AccountKey,
+    Entry,
+    EntryLine,
+    InvalidValue,
+    RoundingResidueTooLarge,
+    _sum,
+)
+
+
+def _check_share(share: Decimal) -> None:
+    if isinstance(share, bool) or not isinstance(share, Decimal):
+        raise InvalidValue(f"share must be a Decimal, got {type(share).__name__} {share!r}")
+    if not share.is_finite() or not 0 < share <= 1:
+        raise InvalidValue(f"share must be > 0 and <= 1, got {share}")
+
+
+def _checked_lines(lines: Iterable[EntryLine]) -> tuple[EntryLine, ...]:
+    lines = tuple(lines)
+    for line in lines:
+        if not isinstance(line, EntryLine):
+            raise InvalidValue(f"lines must hold EntryLine items, got {type(line).__name__}")
+    return lines
+
+
+def _mirrored(line: EntryLine, share: Decimal, rounding: Decimal) -> list[EntryLine]:
+    quantity = None if line.quantity is None else line.quantity * share
+    amount = -round_money(line.amount * share, rounding)
+    return _line(line.account, amount, line.kind, line.product, quantity)
+
+
+def _residue_line(
+    lines: list[EntryLine], bound: Decimal, residue_account: AccountKey
+) -> list[EntryLine]:
+    """The line that makes ``lines`` balance, refused beyond ``bound``."""
+    residue = -_sum(line.amount for line in lines)
+    if abs(residue) > bound:
+        raise RoundingResidueTooLarge(
+            f"rounding residue {residue} exceeds {bound}; are the reversed lines balanced?"
+        )
+    return _line(residue_account, residue, ROUNDING)
+
+
+def reversal_entry(
+    lines: tuple[EntryLine, ...],
+    share: Decimal,
+    rounding: Decimal,
+    residue_account: AccountKey,
+) -> Entry:
+    """The mirror image of ``share`` (0 < share <= 1) of the entry made of ``lines``.
+
+    Each line becomes a line on the same account, of the same kind and product, for
+    -round(amount x share) and quantity x share (None stays None); lines that round to
+    zero are left out.  A 'rounding' line on ``residue_account`` (no product) takes what
+    is left over, at most len(lines) x rounding / 2, else RoundingResidueTooLarge.  With
+    share 1 and amounts that are multiples of ``rounding`` the result is the exact
+    negation, without a rounding line.  No lines give an empty entry.
+    """
+    _check_share(share)
+    _check_rounding(rounding)
+    lines = _checked_lines(lines)
+    mirrored = []
+    for line in lines:
+        mirrored += _mirrored(line, share, rounding)
+    bound = len(lines) * rounding / 2
+    return Entry(tuple(mirrored + _residue_line(mirrored, bound, residue_account)))
+
+
+def retarget(entry: Entry, kind: str, amount: Decimal, variance_account: AccountKey) -> Entry:
+    """``entry`` with its only line of ``kind`` set to ``amount`` (+ = debit).
+
+    The difference, old amount minus ``amount``, is added as a last production variance
+    line on ``variance_account`` (with the product of the retargeted line), so that the
+    entry still balances; it is left out when zero, and so is the retargeted line when
+    ``amount`` is zero.  Raises InvalidValue unless the entry has exactly one line of
+    ``kind``.  E.g. a customer return valued by Odoo at today's standard: retarget the
+    output line of the mirrored shipment to minus that value.
+    """
+    if not isinstance(entry, Entry):
+        raise InvalidValue(f"entry must be an Entry, got {type(entry).__name__}")
+    if isinstance(amount, bool) or not isinstance(amount, Decimal) or not amount.is_finite():
+        raise InvalidValue(f"amount must be a finite Decimal, got {amount!r}")
+    targets = entry.lines_of(kind)
+    if len(targets) != 1:
+        raise InvalidValue(f"entry must have exactly one {kind!r} line, has {len(targets)}")
+    (target,) = targets
+    lines: list[EntryLine] = []
+    for line in entry.lines:
+        if line is target:
+            lines += _line(line.account, amount, line.kind, line.product, line.quantity)
+        else:
+            lines.append(line)
+    difference = target.amount - amount
+    lines += _line(variance_account, difference, PRODUCTION_VARIANCE, target.product)
+    return Entry(tuple(lines))

@@ -1,0 +1,189 @@
+"""Journal entry of the shipment of finished units under trigger 'shipment' (variant B).
+
+Under variant B the finished units are not valued in the ledger until they are shipped:
+the completion posts only the usage variances (costing.completion), and the shipment of D
+units relieves RIP and conversion applied at standard.  Let b_i, c_i be the standard
+quantity per unit and price of component i, m = sum b_i c_i and k the conversion cost per
+unit.  The entry debits the output account with the value the delivery was given in
+stock (round(D x finished standard price)), credits each component's account with
+round(D b_i c_i) and conversion applied with round(D k); the production variance is
+round(D (m + k)) - delivered value, and the few quanta left over by rounding the lines
+separately go to a 'rounding' line on the production variance account.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .completion import _line
+from .money import round_money
+from .summary import summarize
+from .values import (
+    CONVERSION,
+    MATERIAL,
+    OUTPUT,
+    PRODUCTION_VARIANCE,
+    ROUNDING,
+    AccountKey,
+    CompletionSummary,
+    ComponentStandard,
+    Entry,
+    EntryLine,
+    InvalidValue,
+    ProductKey,
+    RoundingResidueTooLarge,
+    UnitStandard,
+    _check_non_negative,
+    _check_positive,
+    _sum,
+)
+
+
+@dataclass(frozen=True)
+class ShipmentAccounts:
+    """Accounts used by a shipment entry.
+
+    Attributes:
+      output: Stock output (interim delivered) account, debited with the delivered value.
+      conversion: Conversion costs applied account (credited).
+      production_variance: Production variance account; also receives the rounding line.
+    """
+
+    output: AccountKey
+    conversion: AccountKey
+    production_variance: AccountKey
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """Everything needed to post the shipment of finished units made under variant B.
+
+    Attributes:
+      quantity: Delivered units D > 0, in the finished product's UoM.
+      finished_product: The finished product.
+      delivered_value: Value of the delivery in stock, >= 0 (a positive number, although
+        Odoo's outgoing valuation layer holds it negated); rounded to the quantum.
+      standard: Standard cost of one finished unit.
+      accounts: The accounts to post to.
+      rounding: Rounding quantum of the currency, e.g. Decimal('0.01').
+    """
+
+    quantity: Decimal
+    finished_product: ProductKey
+    delivered_value: Decimal
+    standard: UnitStandard
+    accounts: ShipmentAccounts
+    rounding: Decimal = Decimal("0.01")
+
+    def __post_init__(self) -> None:
+        _check_positive(self, "quantity", self.quantity)
+        _check_non_negative(self, "delivered_value", self.delivered_value)
+        _check_positive(self, "rounding", self.rounding)
+        if not isinstance(self.standard, UnitStandard):
+            raise InvalidValue("Shipment.standard must be a UnitStandard")
+        if not isinstance(self.accounts, ShipmentAccounts):
+            raise InvalidValue("Shipment.accounts must be a ShipmentAccounts")
+
+
+@dataclass(frozen=True)
+class ShipmentResult:
+    """Outcome of costing a shipment.
+
+    Attributes:
+      entry: The balanced journal entry.
+      summary: Its key figures, for the delivered quantity: finished_value is the output
+        debit, material_standard = material_actual the RIP credit, usage_variance zero.
+    """
+
+    entry: Entry
+    summary: CompletionSummary
+
+
+def _money(shipment: Shipment, amount: Decimal) -> Decimal:
+    return round_money(amount, shipment.rounding)
+
+
+def _output_line(shipment: Shipment) -> list[EntryLine]:
+    return _line(
+        shipment.accounts.output,
+        _money(shipment, shipment.delivered_value),
+        OUTPUT,
+        shipment.finished_product,
+        shipment.quantity,
+    )
+
+
+def _component_line(shipment: Shipment, component: ComponentStandard) -> list[EntryLine]:
+    quantity = shipment.quantity * component.quantity_per_unit
+    amount = _money(shipment, quantity * component.unit_price)
+    if amount == 0:
+        return []
+    if component.account is None:
+        raise InvalidValue(f"component {component.product!r} has no valuation account")
+    return _line(component.account, -amount, MATERIAL, component.product, quantity)
+
+
+def _material_lines(shipment: Shipment) -> list[EntryLine]:
+    """Credit each standard component's account with its standard material."""
+    lines = []
+    for component in shipment.standard.components:
+        lines += _component_line(shipment, component)
+    return lines
+
+
+def _conversion_line(shipment: Shipment) -> list[EntryLine]:
+    conversion = shipment.quantity * shipment.standard.conversion_per_unit
+    return _line(
+        shipment.accounts.conversion,
+        -_money(shipment, conversion),
+        CONVERSION,
+        shipment.finished_product,
+        shipment.quantity,
+    )
+
+
+def _production_variance_line(shipment: Shipment, output: Decimal) -> list[EntryLine]:
+    """Standard cost of what was shipped minus the value it left stock at (+ = debit)."""
+    standard_cost = _money(shipment, shipment.quantity * shipment.standard.total_per_unit)
+    return _line(
+        shipment.accounts.production_variance,
+        standard_cost - output,
+        PRODUCTION_VARIANCE,
+        shipment.finished_product,
+    )
+
+
+def _max_residue(shipment: Shipment) -> Decimal:
+    # sum_i round(D b_i c_i) + round(D k) - round(D (m + k)): n + 2 roundings.
+    return (len(shipment.standard.components) + 2) * shipment.rounding / 2
+
+
+def _rounding_line(shipment: Shipment, lines: list[EntryLine]) -> list[EntryLine]:
+    """The line that makes ``lines`` balance, on the production variance account."""
+    residue = -_sum(line.amount for line in lines)
+    if abs(residue) > _max_residue(shipment):
+        raise RoundingResidueTooLarge(
+            f"rounding residue {residue} exceeds {_max_residue(shipment)}; "
+            "the standard and the entry lines disagree"
+        )
+    return _line(
+        shipment.accounts.production_variance, residue, ROUNDING, shipment.finished_product
+    )
+
+
+def shipment_entry(shipment: Shipment) -> ShipmentResult:
+    """The balanced journal entry of ``shipment`` and its key figures.
+
+    Lines, in order: output (debit, the delivered value); material (one credit per
+    standard component, on its ComponentStandard.account); conversion applied (credit);
+    production variance; rounding.  Lines whose amount is zero are left out.  Raises a
+    CostingError on inconsistent input (e.g. a component without an account).
+    """
+    output = _output_line(shipment)
+    lines = (
+        output
+        + _material_lines(shipment)
+        + _conversion_line(shipment)
+        + _production_variance_line(shipment, _sum(line.amount for line in output))
+    )
+    entry = Entry(tuple(lines + _rounding_line(shipment, lines)))
+    return ShipmentResult(entry, summarize(entry))

@@ -1,0 +1,299 @@
+"""Trigger 'shipment' (Horngren's variant B): the completion and the shipment entries."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from costing import (
+    BYPRODUCT,
+    CONVERSION,
+    LINE_KINDS,
+    MATERIAL,
+    OUTPUT,
+    PRODUCTION_VARIANCE,
+    ROUNDING,
+    TRIGGER_SHIPMENT,
+    TRIGGERS,
+    USAGE_VARIANCE,
+    ByProduct,
+    Completion,
+    CompletionAccounts,
+    CompletionSummary,
+    ComponentStandard,
+    Consumption,
+    Entry,
+    EntryLine,
+    InvalidValue,
+    RoundingResidueTooLarge,
+    Shipment,
+    ShipmentAccounts,
+    UnitStandard,
+    completion_entry,
+    shipment_entry,
+    summarize,
+)
+from costing.shipment import _rounding_line
+
+ONE = D(1)
+ACCOUNTS = CompletionAccounts("FG", "CONV", "UV", "PV")
+SHIPMENT_ACCOUNTS = ShipmentAccounts("OUT", "CONV", "PV")
+# Horngren at 1/1000 scale: material 2 A at 7 + 1 B at 5 = 19, conversion 12, standard 31.
+TEXTBOOK = UnitStandard(
+    (ComponentStandard("A", D(2), D(7), "RA"), ComponentStandard("B", ONE, D(5), "RB")),
+    D(12),
+)
+THIRDS = UnitStandard(
+    (
+        ComponentStandard("A", ONE, D("0.333"), "RA"),
+        ComponentStandard("B", ONE, D("0.333"), "RB"),
+    ),
+    D("0.333"),
+)
+
+
+def consumed(**quantities):
+    prices = {"A": D(7), "B": D(5), "X": D(2)}
+    return tuple(
+        Consumption(product, D(quantity), prices[product], f"R{product}")
+        for product, quantity in quantities.items()
+    )
+
+
+def complete(consumption=(), quantity=100, standard=TEXTBOOK, byproducts=()):
+    completion = Completion(
+        "shipment", D(quantity), "P", D(31), standard, ACCOUNTS, consumption, byproducts
+    )
+    return completion_entry(completion)
+
+
+def ship(quantity=99, value="3069", standard=TEXTBOOK, rounding="0.01"):
+    shipment = Shipment(D(quantity), "P", D(value), standard, SHIPMENT_ACCOUNTS, D(rounding))
+    return shipment_entry(shipment)
+
+
+def amounts(entry):
+    """(kind, account, product, quantity, amount) of every line."""
+    return [
+        (line.kind, line.account, line.product, line.quantity, line.amount) for line in entry.lines
+    ]
+
+
+def test_constants():
+    assert TRIGGER_SHIPMENT == "shipment"
+    assert TRIGGER_SHIPMENT in TRIGGERS
+    assert OUTPUT == "output"
+    assert OUTPUT in LINE_KINDS
+
+
+# --- Completion under trigger 'shipment' -------------------------------------------------
+
+
+def test_shipment_completion_at_standard_is_an_empty_entry():
+    result = complete(consumed(A=200, B=100))
+    assert result.entry == Entry(())
+    assert result.entry.lines == ()
+    assert result.summary == CompletionSummary(
+        finished_value=D(0),
+        material_standard=D(1900),
+        material_actual=D(1900),
+        conversion_standard=D(0),
+        usage_variance=D(0),
+        byproduct_value=D(0),
+        production_variance=D(0),
+        rounding=D(0),
+    )
+
+
+def test_empty_entry_helpers():
+    entry = Entry(())
+    assert entry.total_debit == entry.total_credit == 0
+    assert entry.by_account() == {}
+    assert entry.amount_of(MATERIAL) == 0
+    assert summarize(entry) == CompletionSummary(*[D(0)] * 8)
+
+
+def test_shipment_completion_posts_only_the_deviations():
+    # A: 210 instead of 200 (+70); B: 90 instead of 100 (-50); X: 3 extra at 2 (+6).
+    result = complete(consumed(A=210, B=90, X=3))
+    assert amounts(result.entry) == [
+        (MATERIAL, "RA", "A", 10, -70),
+        (MATERIAL, "RB", "B", -10, 50),
+        (MATERIAL, "RX", "X", 3, -6),
+        (USAGE_VARIANCE, "UV", "A", 10, 70),
+        (USAGE_VARIANCE, "UV", "B", -10, -50),
+        (USAGE_VARIANCE, "UV", "X", 3, 6),
+    ]
+    assert result.summary == CompletionSummary(
+        finished_value=D(0),
+        material_standard=D(1900),
+        material_actual=D(1926),
+        conversion_standard=D(0),
+        usage_variance=D(26),
+        byproduct_value=D(0),
+        production_variance=D(0),
+        rounding=D(0),
+    )
+    assert result.entry.total_debit == result.entry.total_credit == 126
+
+
+def test_shipment_completion_component_not_consumed_uses_its_standard_account():
+    result = complete(consumed(A=200))
+    assert amounts(result.entry) == [
+        (MATERIAL, "RB", "B", -100, 500),
+        (USAGE_VARIANCE, "UV", "B", -100, -500),
+    ]
+    assert result.summary.material_actual == 1400
+    assert result.summary.usage_variance == -500
+
+
+def test_shipment_completion_component_without_account_is_refused_only_when_needed():
+    standard = UnitStandard(
+        (ComponentStandard("A", D(2), D(7), "RA"), ComponentStandard("B", ONE, D(5), None)),
+        D(12),
+    )
+    assert complete(consumed(A=200, B=100), standard=standard).entry.lines == ()
+    with pytest.raises(InvalidValue, match="'B' has no valuation account"):
+        complete(consumed(A=200), standard=standard)
+
+
+def test_shipment_completion_byproducts_credit_the_production_variance():
+    byproducts = (ByProduct("Y", D(10), D(4), "RY"), ByProduct("Z", D(3), D("0.5"), "RZ"))
+    result = complete(consumed(A=200, B=100), byproducts=byproducts)
+    assert amounts(result.entry) == [
+        (BYPRODUCT, "RY", "Y", 10, 40),
+        (BYPRODUCT, "RZ", "Z", 3, D("1.50")),
+        (PRODUCTION_VARIANCE, "PV", "P", None, D("-41.50")),
+    ]
+    assert result.summary.byproduct_value == D("41.50")
+    assert result.summary.production_variance == D("-41.50")
+
+
+def test_shipment_completion_rounds_each_deviation_separately():
+    # 1 unit of THIRDS; A consumed 2 (0.666 -> 0.67 vs 0.33): +0.34; B exact: nothing.
+    consumption = (
+        Consumption("A", D(2), D("0.333"), "RA"),
+        Consumption("B", ONE, D("0.333"), "RB"),
+    )
+    result = complete(consumption, quantity=1, standard=THIRDS)
+    assert amounts(result.entry) == [
+        (MATERIAL, "RA", "A", 1, D("-0.34")),
+        (USAGE_VARIANCE, "UV", "A", 1, D("0.34")),
+    ]
+    assert result.summary.material_standard == D("0.66")
+    assert result.summary.material_actual == D("1.00")
+
+
+def test_summarize_of_a_shipment_completion_gives_the_deviation_only():
+    result = complete(consumed(A=210, B=90, X=3))
+    assert summarize(result.entry) == CompletionSummary(
+        finished_value=D(0),
+        material_standard=D(0),
+        material_actual=D(26),
+        conversion_standard=D(0),
+        usage_variance=D(26),
+        byproduct_value=D(0),
+        production_variance=D(0),
+        rounding=D(0),
+    )
+
+
+# --- Shipment entry ----------------------------------------------------------------------
+
+
+def test_textbook_shipment():
+    result = ship()
+    assert amounts(result.entry) == [
+        (OUTPUT, "OUT", "P", 99, 3069),
+        (MATERIAL, "RA", "A", 198, -1386),
+        (MATERIAL, "RB", "B", 99, -495),
+        (CONVERSION, "CONV", "P", 99, -1188),
+    ]
+    assert result.entry.total_debit == result.entry.total_credit == 3069
+    assert result.summary == CompletionSummary(
+        finished_value=D(3069),
+        material_standard=D(1881),
+        material_actual=D(1881),
+        conversion_standard=D(1188),
+        usage_variance=D(0),
+        byproduct_value=D(0),
+        production_variance=D(0),
+        rounding=D(0),
+    )
+    assert summarize(result.entry) == result.summary
+
+
+def test_shipment_delivered_above_roll_up_credits_production_variance():
+    # Finished standard price 32 while the roll-up is 31.
+    result = ship(value="3168")
+    (variance,) = result.entry.lines_of(PRODUCTION_VARIANCE)
+    assert (variance.account, variance.product, variance.amount) == ("PV", "P", -99)
+    assert result.summary.production_variance == -99
+
+
+def test_shipment_delivered_below_roll_up_debits_production_variance():
+    result = ship(value="3000")
+    assert result.entry.amount_of(PRODUCTION_VARIANCE) == 69
+    assert result.entry.by_account() == {
+        "OUT": 3000,
+        "RA": -1386,
+        "RB": -495,
+        "CONV": -1188,
+        "PV": 69,
+    }
+
+
+def test_shipment_rounding_residue_is_its_own_line():
+    result = ship(quantity=1, value="1.00", standard=THIRDS)
+    assert amounts(result.entry) == [
+        (OUTPUT, "OUT", "P", 1, D("1.00")),
+        (MATERIAL, "RA", "A", 1, D("-0.33")),
+        (MATERIAL, "RB", "B", 1, D("-0.33")),
+        (CONVERSION, "CONV", "P", 1, D("-0.33")),
+        (ROUNDING, "PV", "P", None, D("-0.01")),
+    ]
+    assert result.summary.rounding == D("-0.01")
+    assert result.summary.production_variance == 0
+
+
+def test_shipment_of_a_free_product_is_an_empty_entry():
+    standard = UnitStandard((ComponentStandard("A", ONE, D(0), "RA"),), D(0))
+    result = ship(quantity=5, value="0", standard=standard)
+    assert result.entry.lines == ()
+    assert result.summary == CompletionSummary(*[D(0)] * 8)
+
+
+def test_shipment_component_without_account_is_refused():
+    standard = UnitStandard((ComponentStandard("A", ONE, D(7), None),), D(0))
+    with pytest.raises(InvalidValue, match="no valuation account"):
+        ship(quantity=1, value="7", standard=standard)
+
+
+def test_shipment_residue_beyond_rounding_is_refused():
+    shipment = Shipment(ONE, "P", D(31), TEXTBOOK, SHIPMENT_ACCOUNTS)
+    _rounding_line(shipment, [EntryLine("OUT", D("0.02"), OUTPUT)])
+    with pytest.raises(RoundingResidueTooLarge):
+        _rounding_line(shipment, [EntryLine("OUT", D("0.03"), OUTPUT)])
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"quantity": D(0)},
+        {"quantity": D(-1)},
+        {"delivered_value": D(-1)},
+        {"delivered_value": 3069.0},
+        {"rounding": D(0)},
+        {"standard": "not a standard"},
+        {"accounts": ACCOUNTS},
+    ],
+)
+def test_invalid_shipment_raises(changes):
+    values = {
+        "quantity": D(99),
+        "finished_product": "P",
+        "delivered_value": D(3069),
+        "standard": TEXTBOOK,
+        "accounts": SHIPMENT_ACCOUNTS,
+    }
+    with pytest.raises(InvalidValue):
+        Shipment(**{**values, **changes})

@@ -6,5 +6,7 @@ from . import product_product
 from . import stock_move
 from . import stock_move_line
 from . import mrp_production
+from . import mrp_unbuild
 from . import mrp_backflush_posting
 from . import account_move
+from . import account_move_line

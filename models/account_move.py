@@ -19,12 +19,18 @@ class AccountMove(models.Model):
 
     def _compute_show_reset_to_draft_button(self):
         result = super()._compute_show_reset_to_draft_button()
-        for move in self.filtered("backflush_production_id"):
+        for move in self.filtered(lambda move: move.sudo().backflush_posting_ids):
             move.show_reset_to_draft_button = False
         return result
 
+    def _post(self, soft=True):
+        # A date in a locked period is moved to the first open day by _post: say so.
+        posted = super()._post(soft=soft)
+        posted.backflush_posting_ids._note_shifted_dates()
+        return posted
+
     def button_draft(self):
-        backflushed = self.filtered("backflush_production_id")
+        backflushed = self.filtered(lambda move: move.sudo().backflush_posting_ids)
         if backflushed:
             raise UserError(
                 self.env._(

@@ -1,10 +1,10 @@
-from collections import defaultdict
+from decimal import Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, float_compare
 
-from ..costing import CostingError, completion_entry
+from ..costing import CostingError, EntryLine
 from .product_category import BACKFLUSH_TRIGGERS
 
 _lt = LazyTranslate(__name__)
@@ -17,16 +17,28 @@ POSTING_KINDS = [
     ("period_close", "Period close"),
 ]
 
-
-# Entry line labels by costing line kind.
+# Costing line kinds, as stored on journal items (account.move.line.backflush_kind).
+LINE_KINDS = [
+    ("finished", "Finished goods"),
+    ("material", "Material"),
+    ("clearing", "Materials clearing"),
+    ("conversion", "Conversion costs applied"),
+    ("usage_variance", "Material usage variance"),
+    ("production_variance", "Production variance"),
+    ("byproduct", "By-product"),
+    ("output", "Delivered"),
+    ("rounding", "Rounding difference"),
+]
+# Journal item labels by line kind.
 LINE_LABELS = {
     "finished": _lt("finished goods at standard"),
-    "material": _lt("material consumed"),
+    "material": _lt("material at standard"),
     "clearing": _lt("material standard (clearing)"),
     "conversion": _lt("conversion costs applied"),
     "usage_variance": _lt("material usage variance"),
     "production_variance": _lt("production variance"),
     "byproduct": _lt("by-product at standard"),
+    "output": _lt("delivered at standard"),
     "rounding": _lt("rounding difference"),
 }
 
@@ -40,6 +52,13 @@ class MrpBackflushPosting(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True)
+    event_key = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        help="Identifies the event this posting costs (kind and stock move or layer); "
+        "the database refuses a second posting with the same key.",
+    )
     kind = fields.Selection(POSTING_KINDS, required=True, readonly=True, index=True)
     trigger = fields.Selection(BACKFLUSH_TRIGGERS, readonly=True)
     state = fields.Selection(
@@ -72,19 +91,18 @@ class MrpBackflushPosting(models.Model):
     production_id = fields.Many2one(
         "mrp.production", string="Manufacturing Order", readonly=True, index="btree_not_null"
     )
+    picking_id = fields.Many2one("stock.picking", string="Transfer", readonly=True, index=True)
+    unbuild_id = fields.Many2one("mrp.unbuild", string="Unbuild Order", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True, index=True)
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
-    finished_move_id = fields.Many2one(
+    stock_move_id = fields.Many2one(
         "stock.move",
         readonly=True,
         index="btree_not_null",
-        help="The finished-product move whose completion this posting costs.",
+        help="The finished-product move (completion) or the delivered or returned move "
+        "(shipment, return) this posting costs.",
     )
-    workcenter_ids = fields.Many2many(
-        "mrp.workcenter",
-        string="Work Centres",
-        readonly=True,
-    )
+    workcenter_ids = fields.Many2many("mrp.workcenter", string="Work Centres", readonly=True)
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     material_standard = fields.Monetary(readonly=True)
     material_actual = fields.Monetary(readonly=True)
@@ -96,15 +114,37 @@ class MrpBackflushPosting(models.Model):
     move_id = fields.Many2one(
         "account.move", string="Journal Entry", readonly=True, index="btree_not_null"
     )
+    reversed_posting_id = fields.Many2one(
+        "mrp.backflush.posting",
+        string="Reverses",
+        readonly=True,
+        index="btree_not_null",
+        help="The posting whose share this reversal undoes.",
+    )
+    reversal_ids = fields.One2many(
+        "mrp.backflush.posting", "reversed_posting_id", string="Reversals", readonly=True
+    )
+    reversed_quantity = fields.Float(
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="How much of this posting's quantity has been undone by reversals.",
+    )
     note = fields.Text(readonly=True)
 
     _sql_constraints = [
         (
-            "completion_unique",
-            "UNIQUE(kind, finished_move_id)",
-            "This completion has already been posted by backflush costing.",
+            "event_key_unique",
+            "UNIQUE(event_key)",
+            "This event has already been posted by backflush costing.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        postings = super().create(vals_list)
+        postings.reversed_posting_id._update_reversed_quantity()
+        postings._note_shifted_dates()  # entries posted before their register record
+        return postings
 
     @api.depends("date", "accounting_date")
     def _compute_date_shifted(self):
@@ -115,109 +155,80 @@ class MrpBackflushPosting(models.Model):
 
     # ------------------------------------------------------------------
     # The posting path: every trigger ends here.
+    #
+    # An event is a dict: key (unique event key), kind, company, name (register
+    # reference), ref (entry reference), entry (costing Entry), summary (costing
+    # CompletionSummary), quantity (Decimal), register (extra register values) and
+    # move (extra journal entry values).
     # ------------------------------------------------------------------
 
     @api.model
-    def _post_completions(self, productions, done_moves):
-        """Post one entry and one register record per order completed by ``done_moves``."""
-        standards = {}
-        events = []
-        moves_by_production = defaultdict(lambda: self.env["stock.move"])
-        for move in done_moves:
-            moves_by_production[(move.raw_material_production_id or move.production_id).id] |= move
-        for production in productions:
-            moves = moves_by_production[production.id]
-            production = production.with_company(production.company_id)
-            finished_move = moves.filtered(
-                lambda move, mo=production: (
-                    move.production_id == mo and move.product_id == mo.product_id
-                )
-            ).sorted("id")[:1]
-            if not finished_move or not finished_move.quantity:
-                continue
-            completion = production._backflush_completion(moves, standards)
-            events.append(
-                {
-                    "production": production,
-                    "finished_move": finished_move,
-                    "moves": moves,
-                    "quantity": completion.quantity,
-                    "result": self._costing_result(production, completion),
-                }
-            )
-        self._refuse_reposting(events)
-        return self._post_events(events)
-
-    def _costing_result(self, production, completion):
+    def _costing(self, reference, compute, *args):
+        """Run a costing-core function; its errors become a UserError naming ``reference``."""
         try:
-            return completion_entry(completion)
+            return compute(*args)
         except CostingError as error:
             raise UserError(
                 self.env._(
-                    "Backflush costing could not compute the completion entry of %(order)s: "
-                    "%(reason)s",
-                    order=production.name,
+                    "Backflush costing could not compute the entry of %(reference)s: %(reason)s",
+                    reference=reference,
                     reason=error,
                 )
             ) from error
 
-    def _refuse_reposting(self, events):
-        finished_moves = self.env["stock.move"].concat(*(e["finished_move"] for e in events))
-        already = self.sudo().search(
-            [("kind", "=", "completion"), ("finished_move_id", "in", finished_moves.ids)]
+    @api.model
+    def _post_events(self, events):
+        """Post the entries of ``events`` in one batch, then their register records."""
+        if not events:
+            return self.browse()
+        self._refuse_reposting([event["key"] for event in events])
+        today = fields.Date.context_today(self)
+        with_lines = [event for event in events if event["entry"].lines]
+        entries = (
+            self.env["account.move"]
+            .sudo()
+            .create([self._entry_vals(event, today) for event in with_lines])
         )
+        entries._post(soft=False)
+        entry_of = {id(event): entry for event, entry in zip(with_lines, entries, strict=True)}
+        postings = self.sudo().create(
+            [self._register_vals(event, today, entry_of.get(id(event))) for event in events]
+        )
+        return postings
+
+    def _refuse_reposting(self, event_keys):
+        already = self.sudo().search([("event_key", "in", event_keys)])
         if already:
             raise UserError(
                 self.env._(
-                    "These completions have already been posted by backflush costing: %s. "
+                    "These events have already been posted by backflush costing: %s. "
                     "Nothing was posted again.",
                     ", ".join(already.mapped("name")),
                 )
             )
 
-    def _post_events(self, events):
-        """Create and post the entries in one batch, then their register records."""
-        if not events:
-            return self.browse()
-        today = fields.Date.context_today(self)
-        AccountMove = self.env["account.move"].sudo()
-        entries = AccountMove.create([self._entry_vals(event, today) for event in events])
-        entries._post(soft=False)
-        postings = self.sudo().create(
-            [
-                self._posting_vals(event, entry, today)
-                for event, entry in zip(events, entries, strict=True)
-            ]
-        )
-        postings._note_shifted_dates()
-        return postings
-
     def _entry_vals(self, event, date):
-        production = event["production"]
-        ref = self.env._("%(order)s - Backflush completion", order=production.name)
+        company = event["company"]
         return {
             "move_type": "entry",
-            "journal_id": production.company_id.backflush_journal_id.id,
-            "company_id": production.company_id.id,
+            "journal_id": company.backflush_journal_id.id,
+            "company_id": company.id,
             "date": date,
-            "ref": ref,
-            "backflush_production_id": production.id,
-            "stock_move_id": event["finished_move"].id,
-            "stock_valuation_layer_ids": [
-                Command.set(event["moves"].sudo().stock_valuation_layer_ids.ids)
-            ],
+            "ref": event["ref"],
             "line_ids": [
-                Command.create(self._line_vals(line, production, ref))
-                for line in event["result"].entry.lines
+                Command.create(self._line_vals(line, event["ref"])) for line in event["entry"].lines
             ],
+            **event.get("move", {}),
         }
 
-    def _line_vals(self, line, production, ref):
-        label = str(LINE_LABELS.get(line.kind, line.kind))
+    @api.model
+    def _line_vals(self, line, ref):
+        """Journal item values of a costing EntryLine, tagged with its kind."""
         vals = {
-            "name": f"{ref}: {label}",
+            "name": f"{ref}: {LINE_LABELS.get(line.kind, line.kind)}",
             "account_id": line.account,
             "balance": float(line.amount),
+            "backflush_kind": line.kind,
         }
         if line.product:
             vals["product_id"] = line.product
@@ -225,19 +236,15 @@ class MrpBackflushPosting(models.Model):
             vals["quantity"] = float(line.quantity)
         return vals
 
-    def _posting_vals(self, event, entry, date):
-        production = event["production"]
-        summary = event["result"].summary
+    @api.model
+    def _register_vals(self, event, date, entry=None):
+        summary = event["summary"]
         return {
-            "name": production.name,
-            "kind": "completion",
-            "trigger": production._backflush_trigger(),
-            "company_id": production.company_id.id,
+            "name": event["name"],
+            "event_key": event["key"],
+            "kind": event["kind"],
+            "company_id": event["company"].id,
             "date": date,
-            "production_id": production.id,
-            "product_id": production.product_id.id,
-            "finished_move_id": event["finished_move"].id,
-            "workcenter_ids": [Command.set(production.workorder_ids.workcenter_id.ids)],
             "quantity": float(event["quantity"]),
             "material_standard": float(summary.material_standard),
             "material_actual": float(summary.material_actual),
@@ -246,8 +253,9 @@ class MrpBackflushPosting(models.Model):
             "production_variance": float(summary.production_variance),
             "rounding_difference": float(summary.rounding),
             "finished_value": float(summary.finished_value),
-            "move_id": entry.id,
+            "move_id": entry.id if entry else False,
             "state": "posted",
+            **event.get("register", {}),
         }
 
     def _note_shifted_dates(self):
@@ -261,6 +269,41 @@ class MrpBackflushPosting(models.Model):
             )
             posting.note = note
             posting.move_id.narration = note
+
+    # ------------------------------------------------------------------
+    # Reversals: the mirror of a share of earlier postings.
+    # ------------------------------------------------------------------
+
+    def _entry_lines(self):
+        """This posting's entry as costing EntryLines (from its kind-tagged journal items)."""
+        self.ensure_one()
+        return tuple(
+            EntryLine(
+                account=line.account_id.id,
+                amount=Decimal(repr(line.balance)),
+                kind=line.backflush_kind,
+                product=line.product_id.id or None,
+                quantity=Decimal(repr(line.quantity)),
+            )
+            for line in self.sudo().move_id.line_ids
+            if line.backflush_kind
+        )
+
+    def _open_quantity(self):
+        self.ensure_one()
+        return self.quantity - self.reversed_quantity
+
+    def _update_reversed_quantity(self):
+        for posting in self:
+            reversed_quantity = sum(posting.reversal_ids.mapped("quantity"))
+            rounding = posting.product_id.uom_id.rounding
+            done = float_compare(reversed_quantity, posting.quantity, precision_rounding=rounding)
+            posting.write(
+                {
+                    "reversed_quantity": reversed_quantity,
+                    "state": "reversed" if done >= 0 else posting.state,
+                }
+            )
 
     def action_view_move(self):
         self.ensure_one()

@@ -1,10 +1,10 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..costing import ByProduct, Completion, CompletionAccounts, Consumption
-from .product_category import COMPLETION_TRIGGERS
+from ..costing import ByProduct, Consumption, completion_entry
+from .product_category import BACKFLUSHED_TRIGGERS
 from .product_product import to_decimal
 
 
@@ -36,7 +36,7 @@ class MrpProduction(models.Model):
 
     def _backflush_is_backflushed(self):
         self.ensure_one()
-        return self._backflush_trigger() in COMPLETION_TRIGGERS
+        return self._backflush_trigger() in BACKFLUSHED_TRIGGERS
 
     def _post_inventory(self, cancel_backorder=False):
         # mrp: runs once per order and completion, after any backorder split, and is the
@@ -49,8 +49,61 @@ class MrpProduction(models.Model):
         pending_moves = moves.filtered(lambda move: move.state not in ("done", "cancel"))
         result = super()._post_inventory(cancel_backorder=cancel_backorder)
         done_now = pending_moves.filtered(lambda move: move.state == "done")
-        self.env["mrp.backflush.posting"]._post_completions(backflushed, done_now)
+        backflushed._backflush_post_completions(done_now)
         return result
+
+    def _backflush_post_completions(self, done_moves):
+        """Post one entry and one register record per order completed by ``done_moves``."""
+        moves_by_production = defaultdict(lambda: self.env["stock.move"])
+        for move in done_moves:
+            moves_by_production[(move.raw_material_production_id or move.production_id).id] |= move
+        standards = {}
+        events = []
+        for production in self:
+            production = production.with_company(production.company_id)
+            event = production._backflush_completion_event(
+                moves_by_production[production.id], standards
+            )
+            if event:
+                events.append(event)
+        return self.env["mrp.backflush.posting"]._post_events(events)
+
+    def _backflush_completion_event(self, moves, standards):
+        """The completion event of this order's ``moves`` done now, or None if none."""
+        self.ensure_one()
+        finished_move = moves.filtered(
+            lambda move: move.production_id == self and move.product_id == self.product_id
+        ).sorted("id")[:1]
+        if not finished_move or not finished_move.quantity:
+            return None
+        completion = self._backflush_completion(moves, standards)
+        Posting = self.env["mrp.backflush.posting"]
+        result = Posting._costing(self.name, completion_entry, completion)
+        ref = self.env._("%(order)s - Backflush completion", order=self.name)
+        return {
+            "key": f"completion:{finished_move.id}",
+            "kind": "completion",
+            "company": self.company_id,
+            "name": self.name,
+            "ref": ref,
+            "entry": result.entry,
+            "summary": result.summary,
+            "quantity": completion.quantity,
+            "register": {
+                "trigger": self._backflush_trigger(),
+                "production_id": self.id,
+                "product_id": self.product_id.id,
+                "stock_move_id": finished_move.id,
+                "workcenter_ids": [Command.set(self.workorder_ids.workcenter_id.ids)],
+            },
+            "move": {
+                "backflush_production_id": self.id,
+                "stock_move_id": finished_move.id,
+                "stock_valuation_layer_ids": [
+                    Command.set(moves.sudo().stock_valuation_layer_ids.ids)
+                ],
+            },
+        }
 
     def _post_labour(self):
         # mrp_account posts the work centre cost on top of the valuation; under backflush
@@ -96,7 +149,9 @@ class MrpProduction(models.Model):
         problems += self.product_id._backflush_finished_problems(trigger)
         components = self.move_raw_ids.product_id | self.bom_id.bom_line_ids.product_id
         for component in components.filtered("is_storable"):
-            problems += component._backflush_input_problems(inventoried=trigger == "completion")
+            problems += component._backflush_input_problems(
+                inventoried=trigger != "completion_only"
+            )
         for byproduct in self.move_byproduct_ids.product_id.filtered("is_storable"):
             problems += byproduct._backflush_input_problems()
         return problems
@@ -120,20 +175,10 @@ class MrpProduction(models.Model):
         key = (product, self.bom_id)
         if key not in standards:
             standards[key] = product._backflush_unit_standard(self.bom_id)
-        category = product.categ_id
-        return Completion(
+        return product._backflush_completion_value(
             trigger=self._backflush_trigger(),
             quantity=to_decimal(quantity),
-            finished_product=product.id,
-            finished_unit_price=to_decimal(product.standard_price),
             standard=standards[key],
-            accounts=CompletionAccounts(
-                finished=category.property_stock_valuation_account_id.id,
-                conversion=category.property_backflush_conversion_account_id.id,
-                usage_variance=category.property_backflush_usage_variance_account_id.id,
-                production_variance=category.property_backflush_production_variance_account_id.id,
-                clearing=category.property_backflush_clearing_account_id.id or None,
-            ),
             consumed=self._backflush_valued_quantities(
                 done_moves.filtered(lambda move: move.raw_material_production_id == self),
                 Consumption,
@@ -144,7 +189,6 @@ class MrpProduction(models.Model):
                 ),
                 ByProduct,
             ),
-            rounding=to_decimal(self.company_id.currency_id.rounding),
         )
 
     @staticmethod

@@ -7,8 +7,8 @@ BACKFLUSH_TRIGGERS = [
     ("shipment", "Shipment of finished units"),
     ("completion_only", "Completion only (materials not inventoried)"),
 ]
-# Triggers that post one entry when good units are completed.
-COMPLETION_TRIGGERS = ("completion", "completion_only")
+# Triggers under which backflush, not Odoo, posts a manufacturing order's moves.
+BACKFLUSHED_TRIGGERS = ("completion", "completion_only", "shipment")
 
 _ACCOUNT_DOMAIN = "[('deprecated', '=', False)]"
 
@@ -88,15 +88,6 @@ class ProductCategory(models.Model):
             trigger = category._backflush_trigger()
             if trigger == "none":
                 continue
-            if trigger == "shipment":
-                raise ValidationError(
-                    self.env._(
-                        "Category %(category)s: the Shipment trigger is not available in this "
-                        "version of Backflush Costing yet. Use Completion, Completion only or "
-                        "None.",
-                        category=category.display_name,
-                    )
-                )
             if category.property_cost_method != "standard":
                 raise ValidationError(
                     self.env._(

@@ -3,7 +3,15 @@ from decimal import Decimal
 from odoo import models
 from odoo.exceptions import UserError
 
-from ..costing import MAX_KIT_DEPTH, Bom, BomLine, Operation, unit_standard
+from ..costing import (
+    MAX_KIT_DEPTH,
+    Bom,
+    BomLine,
+    Completion,
+    CompletionAccounts,
+    Operation,
+    unit_standard,
+)
 
 
 def to_decimal(value):
@@ -75,6 +83,38 @@ class ProductProduct(models.Model):
             lines=tuple(bom_lines),
             operations=tuple(operations),
         )
+
+    def _backflush_completion_value(self, trigger, quantity, standard, consumed, byproducts=()):
+        """A completion of ``quantity`` units of this product as the costing core's value.
+
+        Accounts and prices are read in the current company.
+        """
+        self.ensure_one()
+        category = self.categ_id
+        return Completion(
+            trigger=trigger,
+            quantity=quantity,
+            finished_product=self.id,
+            finished_unit_price=to_decimal(self.standard_price),
+            standard=standard,
+            accounts=CompletionAccounts(
+                finished=category.property_stock_valuation_account_id.id,
+                conversion=category.property_backflush_conversion_account_id.id,
+                usage_variance=category.property_backflush_usage_variance_account_id.id,
+                production_variance=category.property_backflush_production_variance_account_id.id,
+                clearing=category.property_backflush_clearing_account_id.id or None,
+            ),
+            consumed=consumed,
+            byproducts=byproducts,
+            rounding=to_decimal(self.env.company.currency_id.rounding),
+        )
+
+    def _backflush_bom(self):
+        """The manufacturing bill of materials whose standard this product is costed at."""
+        self.ensure_one()
+        return self.env["mrp.bom"]._bom_find(
+            self, bom_type="normal", company_id=self.env.company.id
+        )[self]
 
     def _backflush_valuation_account(self):
         """The stock valuation account of the product's category (RIP for components)."""

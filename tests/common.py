@@ -184,3 +184,62 @@ class BackflushCommon(AccountTestInvoicingCommon):
         currency = self.company.currency_id
         if currency.compare_amounts(actual, expected) != 0:
             self.fail(f"{label}: {actual} != {expected}")
+
+    # ---- shipment helpers ----------------------------------------------
+
+    def _deliver(self, product, quantity, done_quantity=None, user=None, validate=True):
+        """A delivery of ``quantity`` to a customer; ``done_quantity`` of it validated."""
+        warehouse = self.stock_location.warehouse_id
+        customers = self.env.ref("stock.stock_location_customers")
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.out_type_id.id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": customers.id,
+                "partner_id": self.partner_a.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.name,
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": product.uom_id.id,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": customers.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        if validate:
+            self._validate(picking, done_quantity or quantity, user=user)
+        return picking
+
+    def _validate(self, picking, quantity, backorder=True, user=None):
+        picking = picking.with_user(user) if user else picking
+        picking.move_ids.quantity = quantity
+        picking.move_ids.picked = True
+        action = picking.button_validate()
+        if isinstance(action, dict) and action.get("res_model") == "stock.backorder.confirmation":
+            wizard = Form(
+                self.env["stock.backorder.confirmation"].with_context(**action["context"])
+            ).save()
+            wizard.process() if backorder else wizard.process_cancel_backorder()
+        return picking
+
+    def _return(self, picking, quantity):
+        wizard = Form(
+            self.env["stock.return.picking"].with_context(
+                active_ids=picking.ids, active_id=picking.id, active_model="stock.picking"
+            )
+        ).save()
+        wizard.product_return_moves.quantity = quantity
+        action = wizard.action_create_returns()
+        returned = self.env["stock.picking"].browse(action["res_id"])
+        self._validate(returned, quantity)
+        return returned
+
+    def _picking_entries(self, picking):
+        return picking.move_ids.account_move_ids

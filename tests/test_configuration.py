@@ -40,14 +40,14 @@ class TestConfiguration(BackflushCommon):
 
         # Re-running the completion path (a retry, a second worker) is refused ...
         with self.assertRaisesRegex(UserError, "already been posted"):
-            self.env["mrp.backflush.posting"]._post_completions(production, done_moves)
+            production._backflush_post_completions(done_moves)
         # ... and the database itself refuses a second record for the same completion.
         with (
             mute_logger("odoo.sql_db"),
             self.assertRaises(psycopg2.errors.UniqueViolation),
             self.env.cr.savepoint(),
         ):
-            posting.sudo().copy()
+            posting.sudo().copy({"event_key": posting.event_key})
         # Pressing the button again on the done order posts nothing more.
         production.button_mark_done()
         self.assertEqual(len(self._backflush_entries(production)), 1)
@@ -73,7 +73,3 @@ class TestConfiguration(BackflushCommon):
         other = self.setup_other_company(name="Backflush Other Co")["company"]
         self.assertEqual(other.backflush_journal_id.code, "BFL")
         self.assertEqual(other.backflush_journal_id.company_id, other)
-
-    def test_shipment_trigger_is_refused_until_supported(self):
-        with self.assertRaisesRegex(ValidationError, "Shipment trigger is not available"):
-            self.finished_categ.property_backflush_trigger = "shipment"

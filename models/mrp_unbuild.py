@@ -1,0 +1,117 @@
+from decimal import Decimal
+
+from odoo import Command, models
+
+from ..costing import Consumption, completion_entry, reversal_entry, summarize
+from .product_category import BACKFLUSHED_TRIGGERS
+from .product_product import to_decimal
+
+
+class MrpUnbuild(models.Model):
+    _inherit = "mrp.unbuild"
+
+    def _backflush_mirrors(self):
+        """Whether backflush, not Odoo, posts this unbuild: the mirror of what it undoes."""
+        self.ensure_one()
+        if self.mo_id:
+            return bool(self.mo_id.backflush_posting_ids.filtered(lambda p: p.kind == "completion"))
+        category = self.product_id.with_company(self.company_id).categ_id
+        return category._backflush_trigger() in BACKFLUSHED_TRIGGERS
+
+    def action_unbuild(self):
+        # mrp: does the unbuild's moves; their own entries are suppressed by
+        # stock.move._backflush_replaces_entry, and the mirror is posted here.
+        result = super().action_unbuild()
+        for unbuild in self.filtered(lambda unbuild: unbuild._backflush_mirrors()):
+            unbuild.with_company(unbuild.company_id)._backflush_post_reversal()
+        return result
+
+    def _backflush_post_reversal(self):
+        self.ensure_one()
+        quantity = self.product_uom_id._compute_quantity(
+            self.product_qty, self.product_id.uom_id, round=False
+        )
+        if self.mo_id:
+            events = [
+                self._backflush_reversal_event(posting, taken)
+                for posting, taken in self._backflush_shares(quantity)
+            ]
+        else:
+            events = [self._backflush_reversal_event(None, quantity)]
+        return self.env["mrp.backflush.posting"]._post_events(events)
+
+    def _backflush_shares(self, quantity):
+        """(completion posting, quantity undone) pairs, oldest completion first."""
+        postings = self.mo_id.backflush_posting_ids.filtered(
+            lambda posting: posting.kind == "completion" and posting.state == "posted"
+        ).sorted("id")
+        shares = []
+        rounding = self.product_id.uom_id.rounding
+        for posting in postings:
+            if quantity < rounding / 2:
+                break
+            taken = min(posting._open_quantity(), quantity)
+            if taken >= rounding / 2:
+                shares.append((posting, taken))
+                quantity -= taken
+        return shares
+
+    def _backflush_reversal_event(self, posting, quantity):
+        """Undo ``quantity`` of ``posting`` (or, without an order, of a completion at
+        today's standard): its entry's lines mirrored with the original amounts."""
+        Posting = self.env["mrp.backflush.posting"]
+        category = self.product_id.categ_id
+        rounding = to_decimal(self.company_id.currency_id.rounding)
+        variance_account = category.property_backflush_production_variance_account_id.id
+        if posting:
+            lines = posting._entry_lines()
+            share = min(to_decimal(quantity) / to_decimal(posting.quantity), Decimal(1))
+        else:
+            lines = self._backflush_completion_at_standard(quantity).entry.lines
+            share = Decimal(1)
+        entry = Posting._costing(
+            self.name, reversal_entry, lines, share, rounding, variance_account
+        )
+        ref = self.env._("%(unbuild)s - Backflush reversal", unbuild=self.name)
+        production = self.mo_id
+        return {
+            "key": f"unbuild:{self.id}:{posting.id if posting else 0}",
+            "kind": "reversal",
+            "company": self.company_id,
+            "name": self.name,
+            "ref": ref,
+            "entry": entry,
+            "summary": summarize(entry),
+            "quantity": to_decimal(quantity),
+            "register": {
+                "trigger": posting.trigger if posting else category._backflush_trigger(),
+                "production_id": production.id,
+                "unbuild_id": self.id,
+                "product_id": self.product_id.id,
+                "reversed_posting_id": posting.id if posting else False,
+            },
+            "move": {
+                "backflush_production_id": production.id,
+                "stock_valuation_layer_ids": [
+                    Command.set(self.sudo().produce_line_ids.stock_valuation_layer_ids.ids)
+                ],
+            },
+        }
+
+    def _backflush_completion_at_standard(self, quantity):
+        """The completion an order of ``quantity`` made at today's standard would post."""
+        product = self.product_id
+        standard = product._backflush_unit_standard(self.bom_id)
+        quantity = to_decimal(quantity)
+        consumed = tuple(
+            Consumption(
+                product=component.product,
+                quantity=quantity * component.quantity_per_unit,
+                unit_price=component.unit_price,
+                account=component.account,
+            )
+            for component in standard.components
+        )
+        trigger = product.categ_id._backflush_trigger()
+        completion = product._backflush_completion_value(trigger, quantity, standard, consumed)
+        return self.env["mrp.backflush.posting"]._costing(self.name, completion_entry, completion)

@@ -1,0 +1,176 @@
+from odoo.tests import new_test_user, tagged
+
+from .common import BackflushCommon
+
+
+@tagged("post_install", "-at_install")
+class TestShipment(BackflushCommon):
+    """Shipment trigger (Horngren's variant B) at 1/1000 of the textbook example."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.finished_categ.property_backflush_trigger = "shipment"
+
+    def _complete_textbook_units(self):
+        # 1,950 of materials bought, 100 units completed at standard consumption.
+        self._receive(self.component_a, 200)
+        self._receive(self.component_b, 110)
+        production = self._make_mo(100)
+        self._mark_done(production)
+        return production
+
+    def test_completion_posts_nothing_without_variance(self):
+        production = self._complete_textbook_units()
+        self.assertFalse(self._backflush_entries(production))
+        posting = production.backflush_posting_ids
+        self.assertEqual(posting.kind, "completion")
+        self.assertEqual(posting.trigger, "shipment")
+        self.assertFalse(posting.move_id)
+        self.assertEqual(self.finished.qty_available, 100)
+        # Materials of finished units on hand stay in RIP; nothing reaches finished goods.
+        self.assertAmount(self._balance(self.rip), 1950.0, "RIP")
+        self.assertFalse(self._balance(self.fg))
+
+    def test_completion_posts_usage_variance_only(self):
+        self._receive(self.component_a, 210)
+        self._receive(self.component_b, 100)
+        production = self._make_mo(100)
+        self._produce(production, 100, consumed={self.component_a: 210})
+        self._mark_done(production)
+
+        entry = self._backflush_entries(production)
+        self.assertEntryBalances(entry, {self.rip: -70.0, self.usage_variance: 70.0})
+        self.assertAmount(self._balance(self.rip), 1900.0, "RIP after the variance")
+
+    def test_textbook_delivery(self):
+        self._complete_textbook_units()
+        picking = self._deliver(self.finished, 99)
+
+        entry = self._picking_entries(picking)
+        self.assertEqual(len(entry), 1)
+        self.assertEqual(entry.stock_move_id, picking.move_ids)
+        self.assertEntryBalances(
+            entry, {self.stock_output: 3069.0, self.rip: -1881.0, self.applied: -1188.0}
+        )
+        self.assertAmount(self._balance(self.rip), 69.0, "RIP at the end")
+        self.assertFalse(self._balance(self.fg), "finished goods untouched")
+        posting = entry.backflush_posting_ids
+        self.assertRecordValues(
+            posting,
+            [
+                {
+                    "kind": "shipment",
+                    "picking_id": picking.id,
+                    "stock_move_id": picking.move_ids.id,
+                    "quantity": 99.0,
+                    "material_standard": 1881.0,
+                    "conversion_standard": 1188.0,
+                    "finished_value": 3069.0,
+                    "state": "posted",
+                }
+            ],
+        )
+        rip_lines = entry.line_ids.filtered(lambda line: line.account_id == self.rip)
+        self.assertEqual(rip_lines.product_id, self.component_a | self.component_b)
+
+    def test_partial_deliveries_with_backorder_and_two_at_once(self):
+        self._complete_textbook_units()
+        first = self._deliver(self.finished, 99, done_quantity=60)
+        self.assertEntryBalances(
+            self._picking_entries(first),
+            {self.stock_output: 1860.0, self.rip: -1140.0, self.applied: -720.0},
+        )
+        backorder = first.backorder_ids
+        self.assertEqual(backorder.move_ids.product_uom_qty, 39)
+        other = self._deliver(self.finished, 1, validate=False)
+        together = backorder | other
+        for picking in together:
+            picking.move_ids.quantity = picking.move_ids.product_uom_qty
+        together.move_ids.picked = True
+        together.button_validate()
+
+        self.assertEqual(set(together.mapped("state")), {"done"})
+        self.assertEntryBalances(
+            self._picking_entries(backorder),
+            {self.stock_output: 1209.0, self.rip: -741.0, self.applied: -468.0},
+        )
+        self.assertEntryBalances(
+            self._picking_entries(other),
+            {self.stock_output: 31.0, self.rip: -19.0, self.applied: -12.0},
+        )
+        # All 100 units are delivered: RIP keeps only the materials never used.
+        self.assertAmount(self._balance(self.rip), 50.0, "RIP")
+
+    def test_return_reverses_its_share_of_the_shipment(self):
+        self._complete_textbook_units()
+        picking = self._deliver(self.finished, 60)
+        shipment = self._picking_entries(picking).backflush_posting_ids
+
+        returned = self._return(picking, 10)
+
+        entry = self._picking_entries(returned)
+        self.assertEntryBalances(
+            entry, {self.stock_output: -310.0, self.rip: 190.0, self.applied: 120.0}
+        )
+        reversal = entry.backflush_posting_ids
+        self.assertEqual(reversal.kind, "reversal")
+        self.assertEqual(reversal.reversed_posting_id, shipment)
+        self.assertEqual(shipment.reversed_quantity, 10.0)
+        self.assertEqual(shipment.state, "posted")
+        self.assertFalse(self._balance(self.fg))
+
+    def test_bought_product_keeps_odoo_valuation(self):
+        bought = self._make_product("Bought P", self.finished_categ, 31.0)
+        self._receive(bought, 5)
+        picking = self._deliver(bought, 5)
+        entry = self._picking_entries(picking)
+        self.assertEntryBalances(entry, {self.stock_output: 155.0, self.fg: -155.0})
+        self.assertFalse(entry.backflush_posting_ids)
+
+    def test_inventory_user_ships(self):
+        self._complete_textbook_units()
+        clerk = new_test_user(
+            self.env,
+            login="bf_clerk",
+            groups="stock.group_stock_user",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        picking = self._deliver(self.finished, 10, user=clerk)
+        self.assertEntryBalances(
+            self._picking_entries(picking),
+            {self.stock_output: 310.0, self.rip: -190.0, self.applied: -120.0},
+        )
+
+    def test_customer_invoice_reconciles_the_interim_account(self):
+        if "sale.order" not in self.env:
+            self.skipTest("needs sale_stock (tools/test installs it in the test database)")
+        self.assertTrue(self.company.anglo_saxon_accounting)
+        self._complete_textbook_units()
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner_a.id,
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {"product_id": self.finished.id, "product_uom_qty": 99, "price_unit": 45.0},
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        self._validate(order.picking_ids, 99)
+        invoice = order._create_invoices()
+        invoice.action_post()
+
+        interim = self.env["account.move.line"].search(
+            [("account_id", "=", self.stock_output.id), ("parent_state", "=", "posted")]
+        )
+        self.assertEqual(len(interim), 2, "the delivery's debit and the invoice's COGS credit")
+        self.assertTrue(all(line.reconciled for line in interim))
+        self.assertAmount(self._balance(self.stock_output), 0.0, "interim delivered")
+        cogs = invoice.line_ids.filtered(lambda line: line.display_type == "cogs")
+        self.assertAmount(sum(cogs.mapped("balance")), 0.0, "COGS lines net")
+        self.assertAmount(max(cogs.mapped("balance")), 3069.0, "COGS")

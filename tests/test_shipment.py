@@ -174,3 +174,60 @@ class TestShipment(BackflushCommon):
         cogs = invoice.line_ids.filtered(lambda line: line.display_type == "cogs")
         self.assertAmount(sum(cogs.mapped("balance")), 0.0, "COGS lines net")
         self.assertAmount(max(cogs.mapped("balance")), 3069.0, "COGS")
+
+    def test_return_without_origin_uses_todays_standard(self):
+        self._complete_textbook_units()
+        customers = self.env.ref("stock.stock_location_customers")
+        move = self.env["stock.move"].create(
+            {
+                "name": "unannounced return",
+                "product_id": self.finished.id,
+                "product_uom_qty": 2,
+                "product_uom": self.finished.uom_id.id,
+                "location_id": customers.id,
+                "location_dest_id": self.stock_location.id,
+            }
+        )
+        move._action_confirm()
+        move.quantity = 2
+        move.picked = True
+        move._action_done()
+
+        entry = move.account_move_ids
+        self.assertEntryBalances(
+            entry, {self.stock_output: -62.0, self.rip: 38.0, self.applied: 24.0}
+        )
+        reversal = entry.backflush_posting_ids
+        self.assertEqual(reversal.kind, "reversal")
+        self.assertFalse(reversal.reversed_posting_id)
+
+    def test_dropship_and_other_triggers_are_not_shipments(self):
+        self._complete_textbook_units()
+        suppliers = self.env.ref("stock.stock_location_suppliers")
+        customers = self.env.ref("stock.stock_location_customers")
+        dropship = self.env["stock.move"].create(
+            {
+                "name": "dropship",
+                "product_id": self.finished.id,
+                "product_uom_qty": 1,
+                "product_uom": self.finished.uom_id.id,
+                "location_id": suppliers.id,
+                "location_dest_id": customers.id,
+            }
+        )
+        dropship._action_confirm()
+        dropship.quantity = 1
+        dropship.picked = True
+        dropship._action_done()
+        self.assertFalse(dropship.account_move_ids.backflush_posting_ids)
+        self.assertFalse(
+            dropship.account_move_ids.line_ids.filtered(
+                lambda line: line.account_id in (self.rip | self.applied)
+            )
+        )
+
+        self.finished_categ.property_backflush_trigger = "completion"
+        picking = self._deliver(self.finished, 5)
+        entry = self._picking_entries(picking)
+        self.assertEntryBalances(entry, {self.stock_output: 155.0, self.fg: -155.0})
+        self.assertFalse(entry.backflush_posting_ids)

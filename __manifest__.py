@@ -19,6 +19,11 @@
         "views/res_company_views.xml",
         "views/mrp_production_views.xml",
         "views/account_move_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/mrp_backflush_variance_wizard_views.xml",
+        "wizards/mrp_backflush_conversion_close_wizard_views.xml",
+        "wizards/mrp_backflush_reconciliation_views.xml",
+        "views/menus.xml",
     ],
     "demo": [
         "demo/mrp_backflush_demo.xml",

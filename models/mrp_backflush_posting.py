@@ -129,6 +129,9 @@ class MrpBackflushPosting(models.Model):
         readonly=True,
         help="How much of this posting's quantity has been undone by reversals.",
     )
+    scrap_ids = fields.Many2many("stock.scrap", string="Scraps", readonly=True)
+    period_start = fields.Date(readonly=True, help="Period close: first day of the closed range.")
+    period_end = fields.Date(readonly=True, help="Period close: last day of the closed range.")
     note = fields.Text(readonly=True)
 
     _sql_constraints = [

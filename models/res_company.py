@@ -12,6 +12,11 @@ class ResCompany(models.Model):
         help="General journal in which every backflush entry of this company is posted.",
     )
 
+    backflush_scrap_reason_required = fields.Boolean(
+        string="Scrap Reason Required",
+        help="Backflush variance wizard: every scrapped line must carry a scrap reason.",
+    )
+
     @api.model
     def _backflush_ensure_journals(self):
         """Give every company that has a chart of accounts its backflush journal.

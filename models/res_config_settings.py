@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    backflush_scrap_reason_required = fields.Boolean(
+        related="company_id.backflush_scrap_reason_required", readonly=False
+    )
+    backflush_journal_id = fields.Many2one(
+        related="company_id.backflush_journal_id", readonly=False
+    )

@@ -6,6 +6,7 @@ pure tests, hence relative imports only.
 
 from .completion import completion_entry
 from .money import compare, is_zero, round_money
+from .scrap import Scrap, ScrappedComponent, ScrappedFinished, scrap_entry
 from .reversal import retarget, reversal_entry
 from .shipment import Shipment, ShipmentAccounts, ShipmentResult, shipment_entry
 from .standard import MAX_KIT_DEPTH, unit_standard
@@ -20,6 +21,7 @@ from .values import (
     OUTPUT,
     PRODUCTION_VARIANCE,
     ROUNDING,
+    SCRAP_VARIANCE,
     TRIGGER_COMPLETION,
     TRIGGER_COMPLETION_ONLY,
     TRIGGER_SHIPMENT,
@@ -59,6 +61,7 @@ __all__ = [
     "OUTPUT",
     "PRODUCTION_VARIANCE",
     "ROUNDING",
+    "SCRAP_VARIANCE",
     "TRIGGERS",
     "TRIGGER_COMPLETION",
     "TRIGGER_COMPLETION_ONLY",
@@ -83,6 +86,9 @@ __all__ = [
     "Operation",
     "ProductKey",
     "RoundingResidueTooLarge",
+    "Scrap",
+    "ScrappedComponent",
+    "ScrappedFinished",
     "Shipment",
     "ShipmentAccounts",
     "ShipmentResult",
@@ -94,6 +100,7 @@ __all__ = [
     "retarget",
     "reversal_entry",
     "round_money",
+    "scrap_entry",
     "shipment_entry",
     "summarize",
     "unit_standard",

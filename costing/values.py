@@ -44,6 +44,7 @@ PRODUCTION_VARIANCE = "production_variance"
 BYPRODUCT = "byproduct"
 ROUNDING = "rounding"
 OUTPUT = "output"
+SCRAP_VARIANCE = "scrap_variance"
 """The stock output (interim delivered) account debited by a shipment entry."""
 LINE_KINDS = (
     FINISHED,
@@ -55,6 +56,7 @@ LINE_KINDS = (
     BYPRODUCT,
     ROUNDING,
     OUTPUT,
+    SCRAP_VARIANCE,
 )
 
 

@@ -16,6 +16,7 @@ from costing import (
     OUTPUT,
     PRODUCTION_VARIANCE,
     ROUNDING,
+    SCRAP_VARIANCE,
     TRIGGER_COMPLETION,
     TRIGGER_SHIPMENT,
     TRIGGERS,
@@ -141,6 +142,7 @@ def rounded_terms(completion, kind):
         }.get(kind, 0)
     return {
         OUTPUT: 0,
+        SCRAP_VARIANCE: 0,
         FINISHED: 1,
         MATERIAL: consumed,
         CLEARING: components,

@@ -1,0 +1,168 @@
+"""Journal entry of scrap recorded against a manufacturing order (backflush).
+
+Scrapped components leave RIP (or, under 'completion_only', the materials clearing
+account) at their standard price; scrapped finished units leave finished goods at the
+finished product's standard price, or, under 'shipment' where finished goods are not
+in the ledger, RIP at the material standard and Conversion Costs Applied at the
+conversion standard. The scrap variance account is debited with the total. Every line
+is rounded on its own and the debit is their sum, so the entry balances exactly.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .money import round_money
+from .values import (
+    CONVERSION,
+    FINISHED,
+    MATERIAL,
+    SCRAP_VARIANCE,
+    TRIGGER_SHIPMENT,
+    TRIGGERS,
+    AccountKey,
+    Entry,
+    EntryLine,
+    InvalidValue,
+    ProductKey,
+    UnitStandard,
+    _check_decimal,
+    _freeze_tuple,
+    _sum,
+)
+
+
+@dataclass(frozen=True)
+class ScrappedComponent:
+    """Components scrapped.
+
+    Attributes:
+      product: The component.
+      quantity: Quantity scrapped, in its own UoM (> 0).
+      unit_price: Its standard price per unit of its UoM.
+      account: The account it leaves: RIP (its valuation account) or materials clearing.
+    """
+
+    product: ProductKey
+    quantity: Decimal
+    unit_price: Decimal
+    account: AccountKey
+
+    def __post_init__(self) -> None:
+        _check_decimal(self, "quantity", self.quantity)
+        _check_decimal(self, "unit_price", self.unit_price)
+        if self.quantity <= 0:
+            raise InvalidValue(f"scrapped quantity must be positive, got {self.quantity}")
+
+
+@dataclass(frozen=True)
+class ScrappedFinished:
+    """Finished units scrapped.
+
+    Attributes:
+      product: The finished product.
+      quantity: Units scrapped, in its UoM (> 0).
+      unit_price: Its standard price (used unless the trigger is 'shipment').
+      account: Its finished goods (valuation) account.
+      standard: Its unit standard (used under 'shipment').
+      conversion_account: Conversion Costs Applied (used under 'shipment').
+    """
+
+    product: ProductKey
+    quantity: Decimal
+    unit_price: Decimal
+    account: AccountKey
+    standard: UnitStandard
+    conversion_account: AccountKey
+
+    def __post_init__(self) -> None:
+        _check_decimal(self, "quantity", self.quantity)
+        _check_decimal(self, "unit_price", self.unit_price)
+        if self.quantity <= 0:
+            raise InvalidValue(f"scrapped quantity must be positive, got {self.quantity}")
+
+
+@dataclass(frozen=True)
+class Scrap:
+    """Scrap recorded in one go against one order.
+
+    Attributes:
+      trigger: The finished product's backflush trigger.
+      components: ScrappedComponent items.
+      finished: ScrappedFinished items.
+      scrap_variance_account: The account debited.
+      rounding: The currency's rounding quantum.
+    """
+
+    trigger: str
+    components: tuple[ScrappedComponent, ...]
+    finished: tuple[ScrappedFinished, ...]
+    scrap_variance_account: AccountKey
+    rounding: Decimal = Decimal("0.01")
+
+    def __post_init__(self) -> None:
+        if self.trigger not in TRIGGERS:
+            raise InvalidValue(f"Scrap.trigger must be one of {TRIGGERS}, got {self.trigger!r}")
+        _check_decimal(self, "rounding", self.rounding)
+        _freeze_tuple(self, "components", ScrappedComponent)
+        _freeze_tuple(self, "finished", ScrappedFinished)
+
+
+def _credit(scrap: Scrap, account, amount, kind, product, quantity) -> list[EntryLine]:
+    value = round_money(amount, scrap.rounding)
+    return [EntryLine(account, -value, kind, product, quantity)] if value else []
+
+
+def _component_lines(scrap: Scrap) -> list[EntryLine]:
+    lines = []
+    for item in scrap.components:
+        lines += _credit(
+            scrap,
+            item.account,
+            item.quantity * item.unit_price,
+            MATERIAL,
+            item.product,
+            item.quantity,
+        )
+    return lines
+
+
+def _finished_lines(scrap: Scrap, item: ScrappedFinished) -> list[EntryLine]:
+    if scrap.trigger != TRIGGER_SHIPMENT:
+        return _credit(
+            scrap,
+            item.account,
+            item.quantity * item.unit_price,
+            FINISHED,
+            item.product,
+            item.quantity,
+        )
+    lines = []
+    for component in item.standard.components:
+        quantity = item.quantity * component.quantity_per_unit
+        lines += _credit(
+            scrap,
+            component.account,
+            quantity * component.unit_price,
+            MATERIAL,
+            component.product,
+            quantity,
+        )
+    lines += _credit(
+        scrap,
+        item.conversion_account,
+        item.quantity * item.standard.conversion_per_unit,
+        CONVERSION,
+        item.product,
+        item.quantity,
+    )
+    return lines
+
+
+def scrap_entry(scrap: Scrap) -> Entry:
+    """Dr scrap variance / Cr RIP, finished goods or conversion applied, at standard."""
+    credits = _component_lines(scrap)
+    for item in scrap.finished:
+        credits += _finished_lines(scrap, item)
+    total = -_sum(line.amount for line in credits)
+    debit = [EntryLine(scrap.scrap_variance_account, total, SCRAP_VARIANCE)] if total else []
+    return Entry(tuple(credits + debit))

@@ -11,3 +11,4 @@ from . import mrp_backflush_posting
 from . import account_move
 from . import account_move_line
 from . import res_config_settings
+from . import stock_scrap

@@ -27,6 +27,7 @@ LINE_KINDS = [
     ("production_variance", "Production variance"),
     ("byproduct", "By-product"),
     ("output", "Delivered"),
+    ("scrap_variance", "Scrap variance"),
     ("rounding", "Rounding difference"),
 ]
 # Journal item labels by line kind.
@@ -39,6 +40,7 @@ LINE_LABELS = {
     "production_variance": _lt("production variance"),
     "byproduct": _lt("by-product at standard"),
     "output": _lt("delivered at standard"),
+    "scrap_variance": _lt("scrap variance"),
     "rounding": _lt("rounding difference"),
 }
 
@@ -109,6 +111,7 @@ class MrpBackflushPosting(models.Model):
     conversion_standard = fields.Monetary(readonly=True)
     usage_variance = fields.Monetary(readonly=True)
     production_variance = fields.Monetary(readonly=True)
+    scrap_variance = fields.Monetary(readonly=True)
     rounding_difference = fields.Monetary(readonly=True)
     finished_value = fields.Monetary(readonly=True)
     move_id = fields.Many2one(
@@ -161,8 +164,8 @@ class MrpBackflushPosting(models.Model):
     #
     # An event is a dict: key (unique event key), kind, company, name (register
     # reference), ref (entry reference), entry (costing Entry), summary (costing
-    # CompletionSummary), quantity (Decimal), register (extra register values) and
-    # move (extra journal entry values).
+    # CompletionSummary), quantity (Decimal), register (extra register values),
+    # move (extra journal entry values) and, optionally, date (default: today).
     # ------------------------------------------------------------------
 
     @api.model
@@ -190,12 +193,15 @@ class MrpBackflushPosting(models.Model):
         entries = (
             self.env["account.move"]
             .sudo()
-            .create([self._entry_vals(event, today) for event in with_lines])
+            .create([self._entry_vals(event, event.get("date", today)) for event in with_lines])
         )
         entries._post(soft=False)
         entry_of = {id(event): entry for event, entry in zip(with_lines, entries, strict=True)}
         postings = self.sudo().create(
-            [self._register_vals(event, today, entry_of.get(id(event))) for event in events]
+            [
+                self._register_vals(event, event.get("date", today), entry_of.get(id(event)))
+                for event in events
+            ]
         )
         return postings
 
@@ -255,6 +261,7 @@ class MrpBackflushPosting(models.Model):
             "usage_variance": float(summary.usage_variance),
             "production_variance": float(summary.production_variance),
             "rounding_difference": float(summary.rounding),
+            "scrap_variance": float(event["entry"].amount_of("scrap_variance")),
             "finished_value": float(summary.finished_value),
             "move_id": entry.id if entry else False,
             "state": "posted",

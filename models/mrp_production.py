@@ -3,7 +3,16 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..costing import ByProduct, Consumption, completion_entry
+from ..costing import (
+    ByProduct,
+    Consumption,
+    Scrap,
+    ScrappedComponent,
+    ScrappedFinished,
+    completion_entry,
+    scrap_entry,
+    summarize,
+)
 from .product_category import BACKFLUSHED_TRIGGERS
 from .product_product import to_decimal
 
@@ -216,5 +225,127 @@ class MrpProduction(models.Model):
             "mrp_backflush.mrp_backflush_posting_action"
         )
         action["domain"] = [("production_id", "=", self.id)]
+        action["context"] = {"default_production_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Scrap: Odoo's Scrap button and the variance wizard post through here.
+    # ------------------------------------------------------------------
+
+    def _backflush_scrap_entry(self, items):
+        """The scrap entry of ``items``, [(product, quantity in its UoM)], of this order."""
+        self.ensure_one()
+        quantities = defaultdict(float)
+        for product, quantity in items:
+            quantities[product] += quantity
+        trigger = self._backflush_trigger()
+        category = self.product_id.categ_id
+        components, finished = [], []
+        for product, quantity in quantities.items():
+            if product == self.product_id:
+                finished.append(self._backflush_scrapped_finished(to_decimal(quantity)))
+                continue
+            account = product._backflush_valuation_account()
+            if trigger == "completion_only" and product in self.move_raw_ids.product_id:
+                account = category.property_backflush_clearing_account_id
+            components.append(
+                ScrappedComponent(
+                    product=product.id,
+                    quantity=to_decimal(quantity),
+                    unit_price=to_decimal(product.standard_price),
+                    account=account.id,
+                )
+            )
+        scrap = Scrap(
+            trigger=trigger,
+            components=tuple(components),
+            finished=tuple(finished),
+            scrap_variance_account=category.property_backflush_scrap_variance_account_id.id,
+            rounding=to_decimal(self.company_id.currency_id.rounding),
+        )
+        return self.env["mrp.backflush.posting"]._costing(self.name, scrap_entry, scrap)
+
+    def _backflush_scrapped_finished(self, quantity):
+        product = self.product_id
+        category = product.categ_id
+        return ScrappedFinished(
+            product=product.id,
+            quantity=quantity,
+            unit_price=to_decimal(product.standard_price),
+            account=category.property_stock_valuation_account_id.id,
+            standard=product._backflush_unit_standard(self.bom_id),
+            conversion_account=category.property_backflush_conversion_account_id.id,
+        )
+
+    def _backflush_scrap_event(self, scraps, date=None):
+        """The event of ``scraps`` (done, of this order): one entry for all of them."""
+        self.ensure_one()
+        moves = scraps.move_ids.filtered(lambda move: move.state == "done")
+        items = [
+            (
+                move.product_id,
+                move.product_uom._compute_quantity(
+                    move.quantity, move.product_id.uom_id, round=False
+                ),
+            )
+            for move in moves
+        ]
+        entry = self._backflush_scrap_entry(items)
+        finished_quantity = sum(qty for product, qty in items if product == self.product_id)
+        event = {
+            "key": "scrap:" + ",".join(str(scrap_id) for scrap_id in sorted(scraps.ids)),
+            "kind": "scrap",
+            "company": self.company_id,
+            "name": ", ".join(scraps.mapped("name")),
+            "ref": self.env._("%(order)s - Backflush scrap", order=self.name),
+            "entry": entry,
+            "summary": summarize(entry),
+            "quantity": to_decimal(finished_quantity),
+            "register": {
+                "trigger": self._backflush_trigger(),
+                "production_id": self.id,
+                "product_id": self.product_id.id,
+                "scrap_ids": [Command.set(scraps.ids)],
+            },
+            "move": {
+                "backflush_production_id": self.id,
+                "stock_valuation_layer_ids": [
+                    Command.set(moves.sudo().stock_valuation_layer_ids.ids)
+                ],
+            },
+        }
+        if date:
+            event["date"] = date
+        return event
+
+    def _backflush_check_scrap_configuration(self):
+        problems = []
+        for production in self:
+            production = production.with_company(production.company_id)
+            category = production.product_id.categ_id
+            if not category.property_backflush_scrap_variance_account_id:
+                problems.append(
+                    self.env._(
+                        "Category %(category)s has no Scrap Variance account.",
+                        category=category.display_name,
+                    )
+                )
+            problems += production._backflush_problems()
+        problems = list(dict.fromkeys(problems))
+        if problems:
+            raise UserError(
+                self.env._(
+                    "Backflush costing cannot post this scrap: the configuration is "
+                    "incomplete.\n\n%(problems)s\n\nAn accounting or inventory administrator "
+                    "can set these in Inventory > Configuration > Product Categories.",
+                    problems="\n".join(f"- {problem}" for problem in problems),
+                )
+            )
+
+    def action_open_backflush_variance_wizard(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "mrp_backflush.mrp_backflush_variance_wizard_action"
+        )
         action["context"] = {"default_production_id": self.id}
         return action

@@ -24,11 +24,12 @@ class StockMove(models.Model):
 
         True for the component, finished and by-product moves of a manufacturing order
         whose finished product is under a backflush trigger, and for the moves of an
-        unbuild that backflush mirrors. Scrap moves are not.
+        unbuild that backflush mirrors, and the scrap moves of such an order.
         """
         self.ensure_one()
         if self.scrapped:
-            return False
+            # Scrap of a backflushed order is posted by stock.scrap._backflush_post_scrap.
+            return bool(self.scrap_id.production_id._backflush_is_backflushed())
         production = self.raw_material_production_id or self.production_id
         if production:
             return production._backflush_is_backflushed()

@@ -1,0 +1,165 @@
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
+
+from .common import BackflushCommon
+
+
+@tagged("post_install", "-at_install")
+class TestScrap(BackflushCommon):
+    """The variance wizard and Odoo's Scrap button post scrap at standard, one path."""
+
+    def setUp(self):
+        super().setUp()
+        self._receive(self.component_a, 220)  # 20 left after the order
+        self._receive(self.component_b, 120)
+        self.production = self._make_mo(100)
+        self._mark_done(self.production)
+
+    def _wizard(self, lines, production=None, **values):
+        form = Form(
+            self.env["mrp.backflush.variance.wizard"].with_context(
+                default_production_id=(production or self.production).id
+            )
+        )
+        for field_name, value in values.items():
+            setattr(form, field_name, value)
+        for product, quantity in lines:
+            with form.line_ids.new() as line:
+                line.product_id = product
+                line.quantity = quantity
+        return form.save()
+
+    def _scrap_postings(self, production=None):
+        return (production or self.production).backflush_posting_ids.filtered(
+            lambda posting: posting.kind == "scrap"
+        )
+
+    def assertNothingPosted(self):
+        self.assertFalse(self._scrap_postings())
+        self.assertFalse(self.production.scrap_ids)
+
+    def test_wizard_scraps_finished_units_and_components(self):
+        wizard = self._wizard([(self.finished, 5), (self.component_a, 4)])
+        preview = wizard._preview_entry().by_account()
+
+        wizard.action_post()
+
+        posting = self._scrap_postings()
+        self.assertEqual(len(posting), 1)
+        self.assertEqual(len(posting.scrap_ids), 2)
+        self.assertEqual(set(posting.scrap_ids.mapped("state")), {"done"})
+        expected = {self.scrap_variance: 183.0, self.fg: -155.0, self.rip: -28.0}
+        self.assertEntryBalances(posting.move_id, expected)
+        posted = {}
+        for line in posting.move_id.line_ids:
+            posted[line.account_id.id] = posted.get(line.account_id.id, 0.0) + line.balance
+        self.assertEqual(set(preview), set(posted))
+        for account_id, amount in preview.items():
+            self.assertAmount(posted[account_id], float(amount), "preview equals posting")
+        self.assertEqual(self.finished.qty_available, 95)
+        self.assertEqual(self.component_a.qty_available, 220 - 200 - 4)
+        self.assertAmount(posting.scrap_variance, 183.0, "register")
+        self.assertIn(str(self.scrap_variance.code), wizard.preview_html)
+
+    def test_finished_units_under_shipment_leave_rip_and_conversion_applied(self):
+        self.finished_categ.property_backflush_trigger = "shipment"
+        production = self._make_mo(10)
+        self._mark_done(production)
+        self._wizard([(self.finished, 2)], production=production).action_post()
+        self.assertEntryBalances(
+            self._scrap_postings(production).move_id,
+            {self.scrap_variance: 62.0, self.rip: -38.0, self.applied: -24.0},
+        )
+
+    def test_odoo_scrap_button_posts_the_same_way(self):
+        production = self._make_mo(10)
+        self._produce(production, 5)
+        scrap = self.env["stock.scrap"].create(
+            {
+                "production_id": production.id,
+                "product_id": self.component_b.id,
+                "scrap_qty": 3,
+                "product_uom_id": self.component_b.uom_id.id,
+            }
+        )
+        scrap.do_scrap()
+
+        posting = self._scrap_postings(production)
+        self.assertEqual(posting.scrap_ids, scrap)
+        self.assertEntryBalances(posting.move_id, {self.scrap_variance: 15.0, self.rip: -15.0})
+        self.assertFalse(scrap.move_ids.account_move_ids - posting.move_id, "no Odoo entry")
+
+    def test_bad_input_is_refused_and_posts_nothing(self):
+        other = self._make_product("Not in the order", self.components_categ, 1.0)
+        self._receive(other, 5)
+        cases = [
+            ([(self.component_a, -1)], "must be positive"),
+            ([(self.component_a, 0)], "must be positive"),
+            ([(self.component_a, 10_000)], "on hand"),
+            ([(self.finished, 101)], "produced only"),
+            ([(other, 1)], "neither a component nor the finished product"),
+        ]
+        for lines, message in cases:
+            with self.subTest(message=message):
+                wizard = self._wizard([])
+                for product, quantity in lines:
+                    wizard.line_ids = [(0, 0, {"product_id": product.id, "quantity": quantity})]
+                with self.assertRaisesRegex(ValidationError, message):
+                    wizard.action_post()
+                self.assertNothingPosted()
+
+    def test_reason_required_by_the_company(self):
+        self.company.backflush_scrap_reason_required = True
+        wizard = self._wizard([(self.component_a, 1)])
+        with self.assertRaisesRegex(ValidationError, "scrap reason"):
+            wizard.action_post()
+        self.assertNothingPosted()
+        reason = self.env["stock.scrap.reason.tag"].create({"name": "Damaged"})
+        wizard.line_ids.reason_tag_ids = reason
+        wizard.action_post()
+        self.assertEqual(self._scrap_postings().scrap_ids.scrap_reason_tag_ids, reason)
+
+    def test_locked_date_is_refused(self):
+        wizard = self._wizard([(self.component_a, 1)])
+        self.company.fiscalyear_lock_date = wizard.date
+        with self.assertRaisesRegex(ValidationError, "locked"):
+            wizard.action_post()
+        self.assertNothingPosted()
+
+    def test_second_click_posts_nothing_more(self):
+        wizard = self._wizard([(self.component_a, 1)])
+        wizard.action_post()
+        with self.assertRaisesRegex(ValidationError, "already been posted"):
+            wizard.action_post()
+        self.assertEqual(len(self._scrap_postings()), 1)
+
+    def test_product_under_none_is_refused(self):
+        self.finished_categ.property_backflush_trigger = "none"
+        production = self._make_mo(5)
+        self._mark_done(production)
+        wizard = self._wizard([(self.component_a, 1)], production=production)
+        with self.assertRaisesRegex(ValidationError, "not under a backflush trigger"):
+            wizard.action_post()
+
+    def test_only_accountants_and_manufacturing_administrators_post(self):
+        operator = new_test_user(
+            self.env,
+            login="bf_scrap_operator",
+            groups="mrp.group_mrp_user",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        with self.assertRaises(AccessError):
+            self.env["mrp.backflush.variance.wizard"].with_user(operator).create(
+                {"production_id": self.production.id}
+            )
+        lead = new_test_user(
+            self.env,
+            login="bf_scrap_lead",
+            groups="mrp.group_mrp_manager",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        wizard = self._wizard([(self.component_a, 1)]).with_user(lead)
+        wizard.action_post()
+        self.assertEqual(len(self._scrap_postings()), 1)

@@ -16,6 +16,7 @@ the by-products (against production variance); that entry may be empty.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .lines import optional_line, rounding_line
 from .money import round_money
 from .values import (
     BYPRODUCT,
@@ -39,7 +40,6 @@ from .values import (
     EntryLine,
     InvalidValue,
     ProductKey,
-    RoundingResidueTooLarge,
     _sum,
 )
 
@@ -78,19 +78,6 @@ class _Usage:
         if account is None:
             raise InvalidValue(f"component {self.product!r} has no valuation account")
         return account
-
-
-def _line(
-    account: AccountKey,
-    amount: Decimal,
-    kind: str,
-    product: ProductKey | None = None,
-    quantity: Decimal | None = None,
-) -> list[EntryLine]:
-    """A one-line list, or an empty list when the amount is zero."""
-    if amount == 0:
-        return []
-    return [EntryLine(account, amount, kind, product, quantity)]
 
 
 def _money(completion: Completion, amount: Decimal) -> Decimal:
@@ -133,7 +120,7 @@ def _usages(completion: Completion) -> list[_Usage]:
 
 def _finished_line(completion: Completion) -> list[EntryLine]:
     amount = _money(completion, completion.quantity * completion.finished_unit_price)
-    return _line(
+    return optional_line(
         completion.accounts.finished,
         amount,
         FINISHED,
@@ -148,7 +135,7 @@ def _material_lines(completion: Completion, usages: list[_Usage]) -> list[EntryL
     for usage in usages:
         if usage.actual is not None:
             amount = _money(completion, usage.actual_quantity * usage.unit_price)
-            lines += _line(
+            lines += optional_line(
                 usage.actual.account, -amount, MATERIAL, usage.product, usage.actual_quantity
             )
     return lines
@@ -165,7 +152,7 @@ def _usage_variance_lines(completion: Completion, usages: list[_Usage]) -> list[
     """Debit (credit) what was consumed above (below) standard, priced at standard."""
     lines = []
     for usage in usages:
-        lines += _line(
+        lines += optional_line(
             completion.accounts.usage_variance,
             _deviation(completion, usage),
             USAGE_VARIANCE,
@@ -181,7 +168,7 @@ def _deviation_material_lines(completion: Completion, usages: list[_Usage]) -> l
     for usage in usages:
         deviation = _deviation(completion, usage)
         if deviation != 0:
-            lines += _line(
+            lines += optional_line(
                 usage.account, -deviation, MATERIAL, usage.product, usage.quantity_deviation
             )
     return lines
@@ -193,13 +180,15 @@ def _clearing_lines(completion: Completion) -> list[EntryLine]:
     for component in completion.standard.components:
         quantity = completion.quantity * component.quantity_per_unit
         amount = _money(completion, quantity * component.unit_price)
-        lines += _line(completion.accounts.clearing, -amount, CLEARING, component.product, quantity)
+        lines += optional_line(
+            completion.accounts.clearing, -amount, CLEARING, component.product, quantity
+        )
     return lines
 
 
 def _conversion_line(completion: Completion) -> list[EntryLine]:
     conversion = completion.quantity * completion.standard.conversion_per_unit
-    return _line(
+    return optional_line(
         completion.accounts.conversion,
         -_money(completion, conversion),
         CONVERSION,
@@ -212,13 +201,15 @@ def _byproduct_lines(completion: Completion) -> list[EntryLine]:
     lines = []
     for byproduct in completion.byproducts:
         amount = _money(completion, byproduct.quantity * byproduct.unit_price)
-        lines += _line(byproduct.account, amount, BYPRODUCT, byproduct.product, byproduct.quantity)
+        lines += optional_line(
+            byproduct.account, amount, BYPRODUCT, byproduct.product, byproduct.quantity
+        )
     return lines
 
 
 def _byproduct_credit_line(completion: Completion, byproducts: list[EntryLine]) -> list[EntryLine]:
     """Credit the production variance account with the by-products (shipment)."""
-    return _line(
+    return optional_line(
         completion.accounts.production_variance,
         -_sum(line.amount for line in byproducts),
         PRODUCTION_VARIANCE,
@@ -231,7 +222,7 @@ def _production_variance_line(
 ) -> list[EntryLine]:
     """Standard cost of what was made minus the value put into stock (+ = debit)."""
     standard_cost = _money(completion, completion.quantity * completion.standard.total_per_unit)
-    return _line(
+    return optional_line(
         completion.accounts.production_variance,
         standard_cost - finished_value - byproduct_value,
         PRODUCTION_VARIANCE,
@@ -247,15 +238,11 @@ def _max_residue(completion: Completion) -> Decimal:
 
 
 def _rounding_line(completion: Completion, lines: list[EntryLine]) -> list[EntryLine]:
-    """The line that makes ``lines`` balance, on the production variance account."""
-    residue = -_sum(line.amount for line in lines)
-    if abs(residue) > _max_residue(completion):
-        raise RoundingResidueTooLarge(
-            f"rounding residue {residue} exceeds {_max_residue(completion)}; "
-            "the standard and the entry lines disagree"
-        )
-    return _line(
-        completion.accounts.production_variance, residue, ROUNDING, completion.finished_product
+    return rounding_line(
+        lines,
+        completion.accounts.production_variance,
+        _max_residue(completion),
+        completion.finished_product,
     )
 
 

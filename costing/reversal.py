@@ -9,17 +9,14 @@ original up to those rounding quanta.
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .completion import _line
+from .lines import optional_line, rounding_line
 from .money import _check_rounding, round_money
 from .values import (
     PRODUCTION_VARIANCE,
-    ROUNDING,
     AccountKey,
     Entry,
     EntryLine,
     InvalidValue,
-    RoundingResidueTooLarge,
-    _sum,
 )
 
 
@@ -41,19 +38,7 @@ def _checked_lines(lines: Iterable[EntryLine]) -> tuple[EntryLine, ...]:
 def _mirrored(line: EntryLine, share: Decimal, rounding: Decimal) -> list[EntryLine]:
     quantity = None if line.quantity is None else line.quantity * share
     amount = -round_money(line.amount * share, rounding)
-    return _line(line.account, amount, line.kind, line.product, quantity)
-
-
-def _residue_line(
-    lines: list[EntryLine], bound: Decimal, residue_account: AccountKey
-) -> list[EntryLine]:
-    """The line that makes ``lines`` balance, refused beyond ``bound``."""
-    residue = -_sum(line.amount for line in lines)
-    if abs(residue) > bound:
-        raise RoundingResidueTooLarge(
-            f"rounding residue {residue} exceeds {bound}; are the reversed lines balanced?"
-        )
-    return _line(residue_account, residue, ROUNDING)
+    return optional_line(line.account, amount, line.kind, line.product, quantity)
 
 
 def reversal_entry(
@@ -78,7 +63,7 @@ def reversal_entry(
     for line in lines:
         mirrored += _mirrored(line, share, rounding)
     bound = len(lines) * rounding / 2
-    return Entry(tuple(mirrored + _residue_line(mirrored, bound, residue_account)))
+    return Entry(tuple(mirrored + rounding_line(mirrored, residue_account, bound)))
 
 
 def retarget(entry: Entry, kind: str, amount: Decimal, variance_account: AccountKey) -> Entry:
@@ -102,9 +87,9 @@ def retarget(entry: Entry, kind: str, amount: Decimal, variance_account: Account
     lines: list[EntryLine] = []
     for line in entry.lines:
         if line is target:
-            lines += _line(line.account, amount, line.kind, line.product, line.quantity)
+            lines += optional_line(line.account, amount, line.kind, line.product, line.quantity)
         else:
             lines.append(line)
     difference = target.amount - amount
-    lines += _line(variance_account, difference, PRODUCTION_VARIANCE, target.product)
+    lines += optional_line(variance_account, difference, PRODUCTION_VARIANCE, target.product)
     return Entry(tuple(lines))

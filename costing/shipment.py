@@ -14,7 +14,7 @@ separately go to a 'rounding' line on the production variance account.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .completion import _line
+from .lines import optional_line, rounding_line
 from .money import round_money
 from .summary import summarize
 from .values import (
@@ -22,7 +22,6 @@ from .values import (
     MATERIAL,
     OUTPUT,
     PRODUCTION_VARIANCE,
-    ROUNDING,
     AccountKey,
     CompletionSummary,
     ComponentStandard,
@@ -30,7 +29,6 @@ from .values import (
     EntryLine,
     InvalidValue,
     ProductKey,
-    RoundingResidueTooLarge,
     UnitStandard,
     _check_non_negative,
     _check_positive,
@@ -103,7 +101,7 @@ def _money(shipment: Shipment, amount: Decimal) -> Decimal:
 
 
 def _output_line(shipment: Shipment) -> list[EntryLine]:
-    return _line(
+    return optional_line(
         shipment.accounts.output,
         _money(shipment, shipment.delivered_value),
         OUTPUT,
@@ -119,7 +117,7 @@ def _component_line(shipment: Shipment, component: ComponentStandard) -> list[En
         return []
     if component.account is None:
         raise InvalidValue(f"component {component.product!r} has no valuation account")
-    return _line(component.account, -amount, MATERIAL, component.product, quantity)
+    return optional_line(component.account, -amount, MATERIAL, component.product, quantity)
 
 
 def _material_lines(shipment: Shipment) -> list[EntryLine]:
@@ -132,7 +130,7 @@ def _material_lines(shipment: Shipment) -> list[EntryLine]:
 
 def _conversion_line(shipment: Shipment) -> list[EntryLine]:
     conversion = shipment.quantity * shipment.standard.conversion_per_unit
-    return _line(
+    return optional_line(
         shipment.accounts.conversion,
         -_money(shipment, conversion),
         CONVERSION,
@@ -144,7 +142,7 @@ def _conversion_line(shipment: Shipment) -> list[EntryLine]:
 def _production_variance_line(shipment: Shipment, output: Decimal) -> list[EntryLine]:
     """Standard cost of what was shipped minus the value it left stock at (+ = debit)."""
     standard_cost = _money(shipment, shipment.quantity * shipment.standard.total_per_unit)
-    return _line(
+    return optional_line(
         shipment.accounts.production_variance,
         standard_cost - output,
         PRODUCTION_VARIANCE,
@@ -158,15 +156,11 @@ def _max_residue(shipment: Shipment) -> Decimal:
 
 
 def _rounding_line(shipment: Shipment, lines: list[EntryLine]) -> list[EntryLine]:
-    """The line that makes ``lines`` balance, on the production variance account."""
-    residue = -_sum(line.amount for line in lines)
-    if abs(residue) > _max_residue(shipment):
-        raise RoundingResidueTooLarge(
-            f"rounding residue {residue} exceeds {_max_residue(shipment)}; "
-            "the standard and the entry lines disagree"
-        )
-    return _line(
-        shipment.accounts.production_variance, residue, ROUNDING, shipment.finished_product
+    return rounding_line(
+        lines,
+        shipment.accounts.production_variance,
+        _max_residue(shipment),
+        shipment.finished_product,
     )
 
 

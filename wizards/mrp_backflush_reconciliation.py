@@ -34,6 +34,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
 from ..costing import CostingError, round_money
+from ..models.product_product import to_decimal
 
 # Triggers whose components are inventoried in RIP.
 SHIPMENT = "shipment"
@@ -46,11 +47,6 @@ AMOUNT_FIELDS = (
     "expected_balance",
     "difference",
 )
-
-
-def _decimal(value):
-    """ORM floats to Decimal through their shortest repr (0.1 stays 0.1)."""
-    return Decimal(repr(value or 0.0))
 
 
 class MrpBackflushReconciliation(models.TransientModel):
@@ -170,7 +166,7 @@ class MrpBackflushReconciliation(models.TransientModel):
             raise AccessError(
                 self.env._("You are not allowed to check the books of %s.", company.display_name)
             )
-        rounding = _decimal(company.currency_id.rounding)
+        rounding = to_decimal(company.currency_id.rounding)
         standards, notes = self._finished_standards()
         accounts = self.env["account.account"].browse(
             sorted(
@@ -265,7 +261,7 @@ class MrpBackflushReconciliation(models.TransientModel):
                 ["balance:sum"],
             )
         )
-        return {account.id: _decimal(balance) for account, balance in groups}
+        return {account.id: to_decimal(balance) for account, balance in groups}
 
     def _layer_sums(self, products):
         """{product: (Decimal value, Decimal quantity)} of the company's valuation layers
@@ -286,7 +282,8 @@ class MrpBackflushReconciliation(models.TransientModel):
             )
         )
         return {
-            product.id: (_decimal(value), _decimal(quantity)) for product, value, quantity in groups
+            product.id: (to_decimal(value), to_decimal(quantity))
+            for product, value, quantity in groups
         }
 
     def _component_values(self, accounts):
@@ -331,7 +328,7 @@ class MrpBackflushReconciliation(models.TransientModel):
         """
         if not standards:
             return {}
-        rounding = _decimal(self.company_id.currency_id.rounding)
+        rounding = to_decimal(self.company_id.currency_id.rounding)
         products = self.env["product.product"].concat(*(product for product, _std in standards))
         layers = self._layer_sums(products)
         material = defaultdict(Decimal)

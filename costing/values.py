@@ -45,6 +45,7 @@ BYPRODUCT = "byproduct"
 ROUNDING = "rounding"
 OUTPUT = "output"
 SCRAP_VARIANCE = "scrap_variance"
+CONVERSION_CONTROL = "conversion_control"  # actual conversion costs, zeroed by a period close
 """The stock output (interim delivered) account debited by a shipment entry."""
 LINE_KINDS = (
     FINISHED,
@@ -57,6 +58,7 @@ LINE_KINDS = (
     ROUNDING,
     OUTPUT,
     SCRAP_VARIANCE,
+    CONVERSION_CONTROL,
 )
 
 

@@ -28,6 +28,7 @@ LINE_KINDS = [
     ("byproduct", "By-product"),
     ("output", "Delivered"),
     ("scrap_variance", "Scrap variance"),
+    ("conversion_control", "Conversion costs control"),
     ("rounding", "Rounding difference"),
 ]
 # Journal item labels by line kind.
@@ -41,6 +42,7 @@ LINE_LABELS = {
     "byproduct": _lt("by-product at standard"),
     "output": _lt("delivered at standard"),
     "scrap_variance": _lt("scrap variance"),
+    "conversion_control": _lt("conversion costs incurred, closed"),
     "rounding": _lt("rounding difference"),
 }
 

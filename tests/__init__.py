@@ -5,3 +5,5 @@ from . import test_configuration
 from . import test_rights
 from . import test_standard_cost
 from . import test_scrap
+from . import test_reconciliation
+from . import test_conversion_close

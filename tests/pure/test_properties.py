@@ -10,6 +10,7 @@ from costing import (
     BYPRODUCT,
     CLEARING,
     CONVERSION,
+    CONVERSION_CONTROL,
     FINISHED,
     LINE_KINDS,
     MATERIAL,
@@ -143,6 +144,7 @@ def rounded_terms(completion, kind):
     return {
         OUTPUT: 0,
         SCRAP_VARIANCE: 0,
+        CONVERSION_CONTROL: 0,
         FINISHED: 1,
         MATERIAL: consumed,
         CLEARING: components,

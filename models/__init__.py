@@ -12,3 +12,4 @@ from . import account_move
 from . import account_move_line
 from . import res_config_settings
 from . import stock_scrap
+from . import stock_valuation_layer

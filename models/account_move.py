@@ -30,16 +30,27 @@ class AccountMove(models.Model):
         return posted
 
     def button_draft(self):
+        self._backflush_refuse_undo()
+        return super().button_draft()
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        self._backflush_refuse_undo()
+        return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
+
+    def _backflush_refuse_undo(self):
+        """Backflush entries are undone by the operation that undoes their event, so that
+        the register and later mirrors stay right."""
         backflushed = self.filtered(lambda move: move.sudo().backflush_posting_ids)
         if backflushed:
             raise UserError(
                 self.env._(
                     "%(entries)s were posted by backflush costing and are kept in its "
-                    "register. Reverse them instead of resetting them to draft.",
+                    "register: they cannot be reset or reversed by hand. Undo the event "
+                    "itself instead: unbuild the order, return the delivery, or record the "
+                    "difference with Record scrap / variance.",
                     entries=", ".join(backflushed.mapped("name")),
                 )
             )
-        return super().button_draft()
 
     def action_view_backflush_production(self):
         self.ensure_one()

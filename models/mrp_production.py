@@ -71,7 +71,7 @@ class MrpProduction(models.Model):
         for production in self:
             production = production.with_company(production.company_id)
             event = production._backflush_completion_event(
-                moves_by_production[production.id], standards
+                moves_by_production[production.id].with_company(production.company_id), standards
             )
             if event:
                 events.append(event)
@@ -181,7 +181,7 @@ class MrpProduction(models.Model):
             move.product_uom._compute_quantity(move.quantity, product.uom_id, round=False)
             for move in finished_moves
         )
-        key = (product, self.bom_id)
+        key = (product, self.bom_id, self.company_id)
         if key not in standards:
             standards[key] = product._backflush_unit_standard(self.bom_id)
         return product._backflush_completion_value(
@@ -280,7 +280,9 @@ class MrpProduction(models.Model):
     def _backflush_scrap_event(self, scraps, date=None):
         """The event of ``scraps`` (done, of this order): one entry for all of them."""
         self.ensure_one()
-        moves = scraps.move_ids.filtered(lambda move: move.state == "done")
+        moves = scraps.move_ids.filtered(
+            lambda move: move.state == "done" and move.product_id.is_storable
+        )
         items = [
             (
                 move.product_id,

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from odoo import Command, models
 
-from ..costing import Consumption, completion_entry, reversal_entry, summarize
+from ..costing import ByProduct, Consumption, completion_entry, reversal_entry, summarize
 from .product_category import BACKFLUSHED_TRIGGERS
 from .product_product import to_decimal
 
@@ -98,6 +98,27 @@ class MrpUnbuild(models.Model):
             },
         }
 
+    def _backflush_byproducts(self, quantity):
+        """The by-products an order of ``quantity`` (Decimal) would have made, at standard."""
+        bom = self.bom_id
+        bom_quantity = to_decimal(
+            bom.product_uom_id._compute_quantity(bom.product_qty, self.product_id.uom_id)
+        )
+        return tuple(
+            ByProduct(
+                product=line.product_id.id,
+                quantity=quantity
+                / bom_quantity
+                * to_decimal(
+                    line.product_uom_id._compute_quantity(line.product_qty, line.product_id.uom_id)
+                ),
+                unit_price=to_decimal(line.product_id.standard_price),
+                account=line.product_id._backflush_valuation_account().id,
+            )
+            for line in bom.byproduct_ids
+            if line.product_id.is_storable
+        )
+
     def _backflush_completion_at_standard(self, quantity):
         """The completion an order of ``quantity`` made at today's standard would post."""
         product = self.product_id
@@ -113,5 +134,7 @@ class MrpUnbuild(models.Model):
             for component in standard.components
         )
         trigger = product.categ_id._backflush_trigger()
-        completion = product._backflush_completion_value(trigger, quantity, standard, consumed)
+        completion = product._backflush_completion_value(
+            trigger, quantity, standard, consumed, self._backflush_byproducts(quantity)
+        )
         return self.env["mrp.backflush.posting"]._costing(self.name, completion_entry, completion)

@@ -139,6 +139,14 @@ class ProductProduct(models.Model):
                 ("property_backflush_clearing_account_id", self.env._("Materials Clearing"))
             )
         problems = []
+        if not self.is_storable:
+            problems.append(
+                self.env._(
+                    "Finished product %s is not tracked in stock: backflush values finished "
+                    "units in stock, so mark it as storable (Track Inventory).",
+                    self.display_name,
+                )
+            )
         for field_name, label in required:
             if not category[field_name]:
                 problems.append(

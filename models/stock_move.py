@@ -29,7 +29,8 @@ class StockMove(models.Model):
         self.ensure_one()
         if self.scrapped:
             # Scrap of a backflushed order is posted by stock.scrap._backflush_post_scrap.
-            return bool(self.scrap_id.production_id._backflush_is_backflushed())
+            scrap = self.scrap_id
+            return bool(scrap) and scrap._backflush_is_backflushed()
         production = self.raw_material_production_id or self.production_id
         if production:
             return production._backflush_is_backflushed()

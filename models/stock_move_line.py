@@ -5,7 +5,26 @@ from odoo.exceptions import UserError
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
+    def write(self, vals):
+        # stock_account revalues a lot change as -quantity then +quantity: for products
+        # not valued by lot the value does not change, so it is let through below.
+        lot_swap = ("lot_id" in vals or "quant_id" in vals) and "quantity" not in vals
+        if lot_swap and not any(self.product_id.mapped("lot_valuated")):
+            self = self.with_context(backflush_lot_swap=True)
+        return super().write(vals)
+
     def _create_correction_svl(self, move, diff):
+        if self.env.context.get("backflush_lot_swap"):
+            return super()._create_correction_svl(move, diff)
+        if move._backflush_shipment_direction():
+            raise UserError(
+                self.env._(
+                    "%(transfer)s was costed by backflush when it was delivered, so its done "
+                    "quantity can no longer be changed. Return the goods, or deliver the "
+                    "missing units, instead.",
+                    transfer=move.picking_id.display_name or move.reference,
+                )
+            )
         # stock_account calls this when the quantity or lot of a done move changes
         # (an unlocked done order being edited). Backflush already posted the completion
         # from the original quantities, so a silent correction would leave the ledger

@@ -22,7 +22,10 @@ class StockScrap(models.Model):
         """Post one scrap entry and register record per order for these done scraps."""
         events = [
             production.with_company(production.company_id)._backflush_scrap_event(
-                self.filtered(lambda scrap, mo=production: scrap.production_id == mo), date
+                self.filtered(lambda scrap, mo=production: scrap.production_id == mo).with_company(
+                    production.company_id
+                ),
+                date,
             )
             for production in self.production_id
         ]

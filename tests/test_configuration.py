@@ -1,7 +1,7 @@
 import psycopg2
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .common import BackflushCommon
@@ -73,3 +73,38 @@ class TestConfiguration(BackflushCommon):
         other = self.setup_other_company(name="Backflush Other Co")["company"]
         self.assertEqual(other.backflush_journal_id.code, "BFL")
         self.assertEqual(other.backflush_journal_id.company_id, other)
+
+    def test_backflush_entries_cannot_be_reversed_by_hand(self):
+        self._receive(self.component_a, 20)
+        self._receive(self.component_b, 10)
+        production = self._make_mo(10)
+        self._mark_done(production)
+        entry = self._backflush_entries(production)
+        with self.assertRaisesRegex(UserError, "cannot be reset or reversed by hand"):
+            entry._reverse_moves()
+        with self.assertRaisesRegex(UserError, "cannot be reset or reversed by hand"):
+            entry.button_draft()
+
+    def test_non_storable_finished_product_is_refused(self):
+        self.finished.is_storable = False
+        production = self._make_mo(1)
+        with self.assertRaisesRegex(UserError, "not tracked in stock"):
+            production.button_mark_done()
+
+    def test_lot_correction_on_a_done_order_is_allowed(self):
+        self.finished.tracking = "lot"
+        self._receive(self.component_a, 20)
+        self._receive(self.component_b, 10)
+        production = self._make_mo(2)
+        form = Form(production)
+        form.qty_producing = 2
+        production = form.save()
+        production.action_generate_serial()
+        self._mark_done(production)
+        production.action_toggle_is_locked()
+        other_lot = self.env["stock.lot"].create(
+            {"name": "LOT-B", "product_id": self.finished.id, "company_id": self.company.id}
+        )
+        production.move_finished_ids.move_line_ids.lot_id = other_lot
+        self.assertEqual(production.move_finished_ids.move_line_ids.lot_id, other_lot)
+        self.assertEqual(len(self._backflush_entries(production)), 1)

@@ -163,3 +163,66 @@ class TestScrap(BackflushCommon):
         wizard = self._wizard([(self.component_a, 1)]).with_user(lead)
         wizard.action_post()
         self.assertEqual(len(self._scrap_postings()), 1)
+
+    def test_accountant_posts_scrap(self):
+        accountant = new_test_user(
+            self.env,
+            login="bf_scrap_accountant",
+            groups="account.group_account_user",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        self.assertFalse(accountant.has_group("mrp.group_mrp_user"))
+        wizard = (
+            self.env["mrp.backflush.variance.wizard"]
+            .with_user(accountant)
+            .create(
+                {
+                    "production_id": self.production.id,
+                    "line_ids": [(0, 0, {"product_id": self.component_a.id, "quantity": 2})],
+                }
+            )
+        )
+        self.assertTrue(wizard.preview_html)
+        wizard.action_post()
+        self.assertEntryBalances(
+            self._scrap_postings().move_id, {self.scrap_variance: 14.0, self.rip: -14.0}
+        )
+
+    def test_scrap_outside_orders_keeps_odoo_valuation(self):
+        scrap = self.env["stock.scrap"].create(
+            {"product_id": self.component_a.id, "scrap_qty": 1, "product_uom_id": self.uom_unit.id}
+        )
+        scrap.do_scrap()
+        self.assertEqual(scrap.state, "done")
+        entry = scrap.move_ids.account_move_ids
+        self.assertEqual(len(entry), 1, "Odoo's own scrap entry")
+        self.assertFalse(entry.backflush_posting_ids)
+        self.assertAmount(
+            sum(
+                entry.line_ids.filtered(lambda line: line.account_id == self.rip).mapped("balance")
+            ),
+            -7.0,
+            "RIP",
+        )
+
+    def test_scrapped_consumable_is_not_costed(self):
+        glue = self.env["product.product"].create(
+            {
+                "name": "Glue",
+                "is_storable": False,
+                "categ_id": self.components_categ.id,
+                "standard_price": 3.0,
+            }
+        )
+        production = self._make_mo(1)
+        self._produce(production, 1)
+        self.env["stock.scrap"].create(
+            {
+                "production_id": production.id,
+                "product_id": glue.id,
+                "scrap_qty": 4,
+                "product_uom_id": glue.uom_id.id,
+            }
+        ).do_scrap()
+        self.assertFalse(self._scrap_postings(production).move_id)

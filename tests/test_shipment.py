@@ -231,3 +231,14 @@ class TestShipment(BackflushCommon):
         entry = self._picking_entries(picking)
         self.assertEntryBalances(entry, {self.stock_output: 155.0, self.fg: -155.0})
         self.assertFalse(entry.backflush_posting_ids)
+
+    def test_done_delivery_quantity_cannot_be_corrected(self):
+        self._complete_textbook_units()
+        picking = self._deliver(self.finished, 10)
+        with self.assertRaisesRegex(Exception, "costed by backflush when it was delivered"):
+            picking.move_ids.move_line_ids.quantity = 8
+
+    def test_standard_price_change_posts_nothing_to_finished_goods(self):
+        self._complete_textbook_units()
+        self.finished.standard_price = 33.0
+        self.assertFalse(self._balance(self.fg))

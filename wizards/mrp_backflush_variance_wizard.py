@@ -303,7 +303,7 @@ class MrpBackflushVarianceWizard(models.TransientModel):
             ]
         )
         scraps.with_context(backflush_scrap_batch=True).do_scrap()
-        return scraps.with_env(self.env)
+        return scraps.with_env(self.env).with_company(self.company_id)
 
     def _source_location(self):
         production = self.production_id

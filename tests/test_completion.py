@@ -227,3 +227,16 @@ class TestCompletion(BackflushCommon):
             },
         )
         self.assertEqual(scrap_metal.qty_available, 10.0)
+
+    def test_order_completed_while_another_company_is_current(self):
+        """Prices and accounts are read in the order's company, not the user's current one."""
+        other = self.setup_other_company(name="Backflush Chicago")["company"]
+        self.env.user.company_ids |= other
+        self._buy_textbook_materials()
+        production = self._make_mo(10)
+
+        production.with_context(allowed_company_ids=[other.id, self.company.id]).button_mark_done()
+
+        entry = self._backflush_entries(production)
+        self.assertEqual(entry.company_id, self.company)
+        self.assertEntryBalances(entry, {self.fg: 310.0, self.rip: -190.0, self.applied: -120.0})

@@ -3,12 +3,17 @@ rounding line that makes separately rounded lines balance."""
 
 from decimal import Decimal
 
+from .money import round_money
 from .values import (
+    CONVERSION,
+    MATERIAL,
     ROUNDING,
     AccountKey,
     EntryLine,
+    InvalidValue,
     ProductKey,
     RoundingResidueTooLarge,
+    UnitStandard,
     _sum,
 )
 
@@ -43,3 +48,25 @@ def rounding_line(
             f"rounding residue {residue} exceeds {bound}; the entry lines disagree"
         )
     return optional_line(account, residue, ROUNDING, product)
+
+
+def standard_credits(
+    quantity: Decimal,
+    standard: UnitStandard,
+    conversion_account: AccountKey,
+    product: ProductKey,
+    rounding: Decimal,
+) -> list[EntryLine]:
+    """Credit the standard of ``quantity`` units of ``product``: each component's
+    material standard on its own account (RIP), then the conversion standard."""
+    lines = []
+    for component in standard.components:
+        component_quantity = quantity * component.quantity_per_unit
+        amount = round_money(component_quantity * component.unit_price, rounding)
+        if amount and component.account is None:
+            raise InvalidValue(f"component {component.product!r} has no valuation account")
+        lines += optional_line(
+            component.account, -amount, MATERIAL, component.product, component_quantity
+        )
+    conversion = round_money(quantity * standard.conversion_per_unit, rounding)
+    return lines + optional_line(conversion_account, -conversion, CONVERSION, product, quantity)

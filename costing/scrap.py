@@ -11,9 +11,9 @@ is rounded on its own and the debit is their sum, so the entry balances exactly.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .lines import standard_credits
 from .money import round_money
 from .values import (
-    CONVERSION,
     FINISHED,
     MATERIAL,
     SCRAP_VARIANCE,
@@ -136,26 +136,9 @@ def _finished_lines(scrap: Scrap, item: ScrappedFinished) -> list[EntryLine]:
             item.product,
             item.quantity,
         )
-    lines = []
-    for component in item.standard.components:
-        quantity = item.quantity * component.quantity_per_unit
-        lines += _credit(
-            scrap,
-            component.account,
-            quantity * component.unit_price,
-            MATERIAL,
-            component.product,
-            quantity,
-        )
-    lines += _credit(
-        scrap,
-        item.conversion_account,
-        item.quantity * item.standard.conversion_per_unit,
-        CONVERSION,
-        item.product,
-        item.quantity,
+    return standard_credits(
+        item.quantity, item.standard, item.conversion_account, item.product, scrap.rounding
     )
-    return lines
 
 
 def scrap_entry(scrap: Scrap) -> Entry:

@@ -14,17 +14,14 @@ separately go to a 'rounding' line on the production variance account.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .lines import optional_line, rounding_line
+from .lines import optional_line, rounding_line, standard_credits
 from .money import round_money
 from .summary import summarize
 from .values import (
-    CONVERSION,
-    MATERIAL,
     OUTPUT,
     PRODUCTION_VARIANCE,
     AccountKey,
     CompletionSummary,
-    ComponentStandard,
     Entry,
     EntryLine,
     InvalidValue,
@@ -110,35 +107,6 @@ def _output_line(shipment: Shipment) -> list[EntryLine]:
     )
 
 
-def _component_line(shipment: Shipment, component: ComponentStandard) -> list[EntryLine]:
-    quantity = shipment.quantity * component.quantity_per_unit
-    amount = _money(shipment, quantity * component.unit_price)
-    if amount == 0:
-        return []
-    if component.account is None:
-        raise InvalidValue(f"component {component.product!r} has no valuation account")
-    return optional_line(component.account, -amount, MATERIAL, component.product, quantity)
-
-
-def _material_lines(shipment: Shipment) -> list[EntryLine]:
-    """Credit each standard component's account with its standard material."""
-    lines = []
-    for component in shipment.standard.components:
-        lines += _component_line(shipment, component)
-    return lines
-
-
-def _conversion_line(shipment: Shipment) -> list[EntryLine]:
-    conversion = shipment.quantity * shipment.standard.conversion_per_unit
-    return optional_line(
-        shipment.accounts.conversion,
-        -_money(shipment, conversion),
-        CONVERSION,
-        shipment.finished_product,
-        shipment.quantity,
-    )
-
-
 def _production_variance_line(shipment: Shipment, output: Decimal) -> list[EntryLine]:
     """Standard cost of what was shipped minus the value it left stock at (+ = debit)."""
     standard_cost = _money(shipment, shipment.quantity * shipment.standard.total_per_unit)
@@ -175,8 +143,13 @@ def shipment_entry(shipment: Shipment) -> ShipmentResult:
     output = _output_line(shipment)
     lines = (
         output
-        + _material_lines(shipment)
-        + _conversion_line(shipment)
+        + standard_credits(
+            shipment.quantity,
+            shipment.standard,
+            shipment.accounts.conversion,
+            shipment.finished_product,
+            shipment.rounding,
+        )
         + _production_variance_line(shipment, _sum(line.amount for line in output))
     )
     entry = Entry(tuple(lines + _rounding_line(shipment, lines)))

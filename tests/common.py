@@ -13,7 +13,11 @@ class BackflushCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.user.groups_id |= cls.env.ref("stock_account.group_stock_accounting_automatic")
+        # Automated valuation switched on as Settings does it (for every internal user):
+        # settings saved later (e.g. by creating a warehouse) then keep it on.
+        cls.env.ref("base.group_user").implied_ids |= cls.env.ref(
+            "stock_account.group_stock_accounting_automatic"
+        )
         cls.company = cls.env.company
         cls.stock_location = (
             cls.env["stock.warehouse"]

@@ -242,3 +242,30 @@ class TestShipment(BackflushCommon):
         self._complete_textbook_units()
         self.finished.standard_price = 33.0
         self.assertFalse(self._balance(self.fg))
+
+    def test_transfer_between_warehouses_is_not_a_shipment(self):
+        self._complete_textbook_units()
+        other = self.env["stock.warehouse"].create(
+            {"name": "Second warehouse", "code": "WH2", "company_id": self.company.id}
+        )
+        move = self.env["stock.move"].create(
+            {
+                "name": "to the second warehouse",
+                "product_id": self.finished.id,
+                "product_uom_qty": 5,
+                "product_uom": self.finished.uom_id.id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": other.lot_stock_id.id,
+            }
+        )
+        move._action_confirm()
+        move._action_assign()
+        move.quantity = 5
+        move.picked = True
+        move._action_done()
+        self.assertEqual(move.state, "done")
+        self.assertFalse(move.account_move_ids)
+        self.assertFalse(
+            self.env["mrp.backflush.posting"].search([("stock_move_id", "=", move.id)])
+        )
+        self.assertAmount(self._balance(self.rip), 1950.0, "RIP untouched")

@@ -237,7 +237,7 @@ class MrpProduction(models.Model):
         self.ensure_one()
         quantities = defaultdict(float)
         for product, quantity in items:
-            quantities[product] += quantity
+            quantities[product.with_company(self.company_id)] += quantity
         trigger = self._backflush_trigger()
         category = self.product_id.categ_id
         components, finished = [], []

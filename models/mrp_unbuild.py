@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from odoo import Command, models
+from odoo.exceptions import UserError
 
 from ..costing import ByProduct, Consumption, completion_entry, reversal_entry, summarize
 from .product_category import BACKFLUSHED_TRIGGERS
@@ -65,6 +66,15 @@ class MrpUnbuild(models.Model):
         variance_account = category.property_backflush_production_variance_account_id.id
         if posting:
             lines = posting._entry_lines()
+            if posting.move_id and not lines:
+                raise UserError(
+                    self.env._(
+                        "The entry %(entry)s of %(posting)s has no backflush lines to mirror; "
+                        "ask an administrator to update the module (its migration tags them).",
+                        entry=posting.sudo().move_id.name,
+                        posting=posting.name,
+                    )
+                )
             share = min(to_decimal(quantity) / to_decimal(posting.quantity), Decimal(1))
         else:
             lines = self._backflush_completion_at_standard(quantity).entry.lines

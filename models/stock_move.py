@@ -64,9 +64,11 @@ class StockMove(models.Model):
         # built (first posting, correction layers, FIFO vacuum). The valuation layer is kept.
         if self._backflush_replaces_entry():
             return []
+        direction = self._backflush_shipment_direction()
+        if direction and self.env.context.get("backflush_lot_swap"):
+            return []  # a lot change: its -qty and +qty layers net to zero
         am_vals_list = super()._account_entry_move(qty, description, svl_id, cost)
-        direction = am_vals_list and self._backflush_shipment_direction()
-        if direction:
+        if am_vals_list and direction:
             am_vals_list = [
                 self._backflush_shipment_vals(am_vals, direction, abs(qty), svl_id)
                 for am_vals in am_vals_list

@@ -21,7 +21,7 @@ class TestConversionClose(BackflushCommon):
         cls.accrued = cls._make_account("BF.ACR", "Accrued wages and overhead", "liability_current")
         cls.today = fields.Date.context_today(cls.env["mrp.backflush.posting"])
         cls.month_start = date_utils.start_of(cls.today, "month")
-        cls.month_end = date_utils.end_of(cls.today, "month")
+        cls.month_end = cls.today  # a close may not end in the future
 
     # ---- helpers -----------------------------------------------------------
 
@@ -335,3 +335,9 @@ class TestConversionClose(BackflushCommon):
             self._close(date_from=previous_start, date_to=self.month_start - timedelta(days=1))
         self.assertIn("locked", str(caught.exception))
         self.assertFalse(self._close_postings())
+
+    def test_a_range_ending_in_the_future_is_refused(self):
+        self._incur_conversion(100.0)
+        with self.assertRaisesRegex(UserError, "after today"):
+            self._close(date_to=self.today + timedelta(days=1))
+        self.assertFalse(self.env["mrp.backflush.posting"].search([("kind", "=", "period_close")]))

@@ -179,14 +179,20 @@ class TestScrap(BackflushCommon):
             .create(
                 {
                     "production_id": self.production.id,
-                    "line_ids": [(0, 0, {"product_id": self.component_a.id, "quantity": 2})],
+                    "line_ids": [
+                        (0, 0, {"product_id": self.component_a.id, "quantity": 2}),
+                        (0, 0, {"product_id": self.finished.id, "quantity": 1}),
+                    ],
                 }
             )
         )
         self.assertTrue(wizard.preview_html)
+        reason = self.env["stock.scrap.reason.tag"].with_user(accountant).search([], limit=1)
+        wizard.line_ids.reason_tag_ids = reason
         wizard.action_post()
         self.assertEntryBalances(
-            self._scrap_postings().move_id, {self.scrap_variance: 14.0, self.rip: -14.0}
+            self._scrap_postings().move_id,
+            {self.scrap_variance: 45.0, self.rip: -14.0, self.fg: -31.0},
         )
 
     def test_scrap_outside_orders_keeps_odoo_valuation(self):
@@ -226,3 +232,25 @@ class TestScrap(BackflushCommon):
             }
         ).do_scrap()
         self.assertFalse(self._scrap_postings(production).move_id)
+
+    def test_reserved_components_can_be_scrapped(self):
+        # The 20 A left after the first order are all reserved by this one.
+        production = self._make_mo(10)
+        production.action_assign()
+        self.assertTrue(
+            production.move_raw_ids.filtered(lambda m: m.product_id == self.component_a).quantity
+        )
+        self._produce(production, 5)
+        self._wizard([(self.component_a, 20)], production=production).action_post()
+        self.assertEntryBalances(
+            self._scrap_postings(production).move_id, {self.scrap_variance: 140.0, self.rip: -140.0}
+        )
+
+    def test_unbuilt_units_cannot_be_scrapped_against_the_order(self):
+        form = Form(self.env["mrp.unbuild"])
+        form.mo_id = self.production
+        form.product_qty = 100
+        form.save().action_unbuild()
+        wizard = self._wizard([(self.finished, 1)])
+        with self.assertRaisesRegex(ValidationError, "scrapped or unbuilt"):
+            wizard.action_post()

@@ -1,4 +1,5 @@
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import UserError
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import BackflushCommon
 
@@ -269,3 +270,34 @@ class TestShipment(BackflushCommon):
             self.env["mrp.backflush.posting"].search([("stock_move_id", "=", move.id)])
         )
         self.assertAmount(self._balance(self.rip), 1950.0, "RIP untouched")
+
+    def test_lot_change_on_a_done_delivery_posts_nothing_more(self):
+        self.finished.tracking = "lot"
+        self._receive(self.component_a, 200)
+        self._receive(self.component_b, 110)
+        production = self._make_mo(10)
+        form = Form(production)
+        form.qty_producing = 10
+        production = form.save()
+        production.action_generate_serial()
+        self._mark_done(production)
+        picking = self._deliver(self.finished, 4)
+        other_lot = self.env["stock.lot"].create(
+            {"name": "LOT-OTHER", "product_id": self.finished.id, "company_id": self.company.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.finished, self.stock_location, 4, lot_id=other_lot
+        )
+        picking.move_ids.move_line_ids.lot_id = other_lot
+
+        postings = self.env["mrp.backflush.posting"].search([("picking_id", "=", picking.id)])
+        self.assertEqual(len(postings), 1)
+        self.assertAmount(self._balance(self.applied), -120.0 * 0.4, "applied once")
+
+    def test_scrap_of_shipped_product_outside_an_order_is_refused(self):
+        self._complete_textbook_units()
+        scrap = self.env["stock.scrap"].create(
+            {"product_id": self.finished.id, "scrap_qty": 1, "product_uom_id": self.uom_unit.id}
+        )
+        with self.assertRaisesRegex(UserError, "Scrap them from a manufacturing order"):
+            scrap.do_scrap()

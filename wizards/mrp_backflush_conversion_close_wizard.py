@@ -45,13 +45,18 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
     date_from = fields.Date(
         string="From",
         required=True,
-        default=lambda self: date_utils.start_of(fields.Date.context_today(self), "month"),
+        default=lambda self: date_utils.start_of(
+            date_utils.subtract(fields.Date.context_today(self), months=1), "month"
+        ),
     )
     date_to = fields.Date(
         string="To",
         required=True,
-        default=lambda self: date_utils.end_of(fields.Date.context_today(self), "month"),
-        help="Last day of the closed range; the closing entry is dated on this day.",
+        default=lambda self: date_utils.end_of(
+            date_utils.subtract(fields.Date.context_today(self), months=1), "month"
+        ),
+        help="Last day of the closed range; the closing entry is dated on this day. A "
+        "range cannot end in the future: costs booked later in it could never be closed.",
     )
     control_account_ids = fields.Many2many(
         "account.account",
@@ -337,6 +342,16 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
                 self.env._(
                     "The range starts on %(start)s, after its end %(end)s.",
                     start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
+                )
+            )
+        today = fields.Date.context_today(self)
+        if self.date_to > today:
+            raise UserError(
+                self.env._(
+                    "The range ends on %(end)s, after today: costs booked in it later could "
+                    "never be closed (a range may not overlap a closed one). Close it once it "
+                    "is over.",
                     end=format_date(self.env, self.date_to),
                 )
             )

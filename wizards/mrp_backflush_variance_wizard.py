@@ -217,8 +217,12 @@ class MrpBackflushVarianceWizard(models.TransientModel):
         production = self.production_id
         for (product, lot), quantity in requested.items():
             rounding = product.uom_id.rounding
-            on_hand = self.env["stock.quant"]._get_available_quantity(
-                product, location, lot_id=lot or None, strict=False
+            # On hand, reserved or not: scrapping reserved components is the usual case.
+            on_hand = sum(
+                self.env["stock.quant"]
+                .sudo()
+                ._gather(product, location, lot_id=lot or None, strict=False)
+                .mapped("quantity")
             )
             if float_compare(quantity, on_hand, precision_rounding=rounding) > 0:
                 problems.append(
@@ -238,7 +242,8 @@ class MrpBackflushVarianceWizard(models.TransientModel):
                     problems.append(
                         self.env._(
                             "%(product)s: %(quantity)s finished units requested but the order "
-                            "has produced only %(left)s that were not scrapped already.",
+                            "has produced only %(left)s that were not scrapped or unbuilt "
+                            "already.",
                             product=product.display_name,
                             quantity=quantity,
                             left=left,
@@ -247,7 +252,8 @@ class MrpBackflushVarianceWizard(models.TransientModel):
         return problems
 
     def _finished_not_yet_scrapped(self):
-        production = self.production_id
+        # sudo: an accountant may not read scraps and unbuilds; only counted here.
+        production = self.production_id.sudo()
         product = production.product_id
         produced = production.product_uom_id._compute_quantity(
             production.qty_produced, product.uom_id, round=False
@@ -257,7 +263,14 @@ class MrpBackflushVarianceWizard(models.TransientModel):
             for scrap in production.scrap_ids
             if scrap.state == "done" and scrap.product_id == product
         )
-        return produced - scrapped
+        unbuilt = sum(
+            unbuild.product_uom_id._compute_quantity(
+                unbuild.product_qty, product.uom_id, round=False
+            )
+            for unbuild in production.unbuild_ids
+            if unbuild.state == "done"
+        )
+        return produced - scrapped - unbuilt
 
     def _check_date(self):
         # Lock dates and their exceptions are the current user's; sudo only reads the

@@ -171,6 +171,25 @@ class MrpBackflushPosting(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _raise_configuration_problems(self, event, problems):
+        """One UserError listing every missing setting for ``event`` (a short phrase
+        such as "the completion of WH/MO/00001"), or nothing when there are none."""
+        problems = list(dict.fromkeys(problems))  # the same gap reached twice
+        if not problems:
+            return
+        raise UserError(
+            self.env._(
+                "Backflush costing cannot post %(event)s: the configuration is "
+                "incomplete.\n\n%(problems)s\n\nAn accounting or inventory administrator can "
+                "set these in Inventory > Configuration > Product Categories (accounts and "
+                "costing method), on the product form (standard price, storable) and in "
+                "Settings > Manufacturing > Backflush Costing (journal).",
+                event=event,
+                problems="\n".join(f"- {problem}" for problem in problems),
+            )
+        )
+
+    @api.model
     def _costing(self, reference, compute, *args):
         """Run a costing-core function; its errors become a UserError naming ``reference``."""
         try:

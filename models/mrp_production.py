@@ -1,7 +1,6 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 
 from ..costing import (
     ByProduct,
@@ -127,18 +126,9 @@ class MrpProduction(models.Model):
         problems = []
         for production in self:
             problems += production.with_company(production.company_id)._backflush_problems()
-        problems = list(dict.fromkeys(problems))  # same gap reached by several orders
-        if problems:
-            raise UserError(
-                self.env._(
-                    "Backflush costing cannot post the completion: the configuration is "
-                    "incomplete.\n\n%(problems)s\n\nAn accounting or inventory administrator "
-                    "can set these in Inventory > Configuration > Product Categories "
-                    "(accounts and costing method), on the product form (standard price) "
-                    "and in Settings > Companies (backflush journal).",
-                    problems="\n".join(f"- {problem}" for problem in problems),
-                )
-            )
+        self.env["mrp.backflush.posting"]._raise_configuration_problems(
+            self.env._("the completion of %s", ", ".join(self.mapped("name"))), problems
+        )
 
     def _backflush_problems(self):
         """What is missing to post this order's completion, as sentences."""
@@ -333,16 +323,9 @@ class MrpProduction(models.Model):
                     )
                 )
             problems += production._backflush_problems()
-        problems = list(dict.fromkeys(problems))
-        if problems:
-            raise UserError(
-                self.env._(
-                    "Backflush costing cannot post this scrap: the configuration is "
-                    "incomplete.\n\n%(problems)s\n\nAn accounting or inventory administrator "
-                    "can set these in Inventory > Configuration > Product Categories.",
-                    problems="\n".join(f"- {problem}" for problem in problems),
-                )
-            )
+        self.env["mrp.backflush.posting"]._raise_configuration_problems(
+            self.env._("the scrap of %s", ", ".join(self.mapped("name"))), problems
+        )
 
     def action_open_backflush_variance_wizard(self):
         self.ensure_one()

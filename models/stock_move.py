@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from odoo import models
-from odoo.exceptions import UserError
 
 from ..costing import (
     OUTPUT,
@@ -206,14 +205,6 @@ class StockMove(models.Model):
         standard_components = product._backflush_bom().bom_line_ids.product_id
         for component in standard_components.filtered("is_storable"):
             problems += component._backflush_input_problems()
-        if problems:
-            raise UserError(
-                self.env._(
-                    "Backflush costing cannot post the shipment of %(product)s: the "
-                    "configuration is incomplete.\n\n%(problems)s\n\nAn accounting or "
-                    "inventory administrator can set these in Inventory > Configuration > "
-                    "Product Categories and on the product form.",
-                    product=product.display_name,
-                    problems="\n".join(f"- {problem}" for problem in problems),
-                )
-            )
+        self.env["mrp.backflush.posting"]._raise_configuration_problems(
+            self.env._("the shipment of %s", product.display_name), problems
+        )

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import Form
+from odoo.tests import Form, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -115,6 +115,16 @@ class BackflushCommon(AccountTestInvoicingCommon):
                 ],
                 **values,
             }
+        )
+
+    def _make_user(self, login, groups):
+        """A user of this company only, with ``groups`` (comma-separated xml ids)."""
+        return new_test_user(
+            self.env,
+            login=login,
+            groups=groups,
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
         )
 
     # ---- flow helpers ---------------------------------------------------

@@ -1,5 +1,5 @@
 from odoo import Command, fields
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import BackflushCommon
 
@@ -192,13 +192,7 @@ class TestReconciliation(BackflushCommon):
 
     def test_accountant_checks(self):
         self._complete_textbook_units()
-        accountant = new_test_user(
-            self.env,
-            login="bf_auditor",
-            groups="base.group_user,account.group_account_readonly",
-            company_id=self.company.id,
-            company_ids=[(6, 0, self.company.ids)],
-        )
+        accountant = self._make_user("bf_auditor", "base.group_user,account.group_account_readonly")
         check = self._check(user=accountant)
         self.assertLine(check, self.rip, 50.0, 50.0, 0.0, 0.0)
         self.assertTrue(check.is_balanced)

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import BackflushCommon
 
@@ -9,13 +9,7 @@ class TestShopFloorRights(BackflushCommon):
     def test_manufacturing_user_completes_and_cannot_touch_entries(self):
         self._receive(self.component_a, 20)
         self._receive(self.component_b, 10)
-        operator = new_test_user(
-            self.env,
-            login="bf_operator",
-            groups="mrp.group_mrp_user,stock.group_stock_user",
-            company_id=self.company.id,
-            company_ids=[(6, 0, self.company.ids)],
-        )
+        operator = self._make_user("bf_operator", "mrp.group_mrp_user,stock.group_stock_user")
         self.assertFalse(operator.has_group("account.group_account_readonly"))
         production = self._make_mo(10).with_user(operator)
 

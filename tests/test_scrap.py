@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import BackflushCommon
 
@@ -142,36 +142,18 @@ class TestScrap(BackflushCommon):
             wizard.action_post()
 
     def test_only_accountants_and_manufacturing_administrators_post(self):
-        operator = new_test_user(
-            self.env,
-            login="bf_scrap_operator",
-            groups="mrp.group_mrp_user",
-            company_id=self.company.id,
-            company_ids=[(6, 0, self.company.ids)],
-        )
+        operator = self._make_user("bf_scrap_operator", "mrp.group_mrp_user")
         with self.assertRaises(AccessError):
             self.env["mrp.backflush.variance.wizard"].with_user(operator).create(
                 {"production_id": self.production.id}
             )
-        lead = new_test_user(
-            self.env,
-            login="bf_scrap_lead",
-            groups="mrp.group_mrp_manager",
-            company_id=self.company.id,
-            company_ids=[(6, 0, self.company.ids)],
-        )
+        lead = self._make_user("bf_scrap_lead", "mrp.group_mrp_manager")
         wizard = self._wizard([(self.component_a, 1)]).with_user(lead)
         wizard.action_post()
         self.assertEqual(len(self._scrap_postings()), 1)
 
     def test_accountant_posts_scrap(self):
-        accountant = new_test_user(
-            self.env,
-            login="bf_scrap_accountant",
-            groups="account.group_account_user",
-            company_id=self.company.id,
-            company_ids=[(6, 0, self.company.ids)],
-        )
+        accountant = self._make_user("bf_scrap_accountant", "account.group_account_user")
         self.assertFalse(accountant.has_group("mrp.group_mrp_user"))
         wizard = (
             self.env["mrp.backflush.variance.wizard"]

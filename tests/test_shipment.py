@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import BackflushCommon
 
@@ -131,13 +131,7 @@ class TestShipment(BackflushCommon):
 
     def test_inventory_user_ships(self):
         self._complete_textbook_units()
-        clerk = new_test_user(
-            self.env,
-            login="bf_clerk",
-            groups="stock.group_stock_user",
-            company_id=self.company.id,
-            company_ids=[(6, 0, self.company.ids)],
-        )
+        clerk = self._make_user("bf_clerk", "stock.group_stock_user")
         picking = self._deliver(self.finished, 10, user=clerk)
         self.assertEntryBalances(
             self._picking_entries(picking),

@@ -36,3 +36,13 @@ def compare(a: Decimal, b: Decimal, rounding: Decimal) -> int:
     rounded_a = round_money(a, rounding)
     rounded_b = round_money(b, rounding)
     return (rounded_a > rounded_b) - (rounded_a < rounded_b)
+
+
+def to_decimal(value: float | int | None) -> Decimal:
+    """A float the ORM gives, as a Decimal through its shortest repr (0.1 stays 0.1).
+
+    The one adapter from Odoo's floats into the core; None and False are zero.
+    """
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value or 0.0))

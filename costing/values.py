@@ -19,6 +19,9 @@ AccountKey = Hashable
 
 ZERO = Decimal(0)
 
+TRIGGER_NONE = "none"
+"""No backflush: Odoo's own valuation posts every stock move."""
+
 TRIGGER_COMPLETION = "completion"
 """Variant A: components were consumed from inventory (RIP) and are credited at actual
 quantity times standard price; differences to the standard are usage variances."""
@@ -33,6 +36,18 @@ the completion posts only the usage variances (RIP follows the physical material
 by-products; RIP and conversion are relieved at standard by the shipment entry."""
 
 TRIGGERS = (TRIGGER_COMPLETION, TRIGGER_COMPLETION_ONLY, TRIGGER_SHIPMENT)
+"""The backflush triggers: under these, backflush and not Odoo posts an order's moves."""
+
+RIP_TRIGGERS = (TRIGGER_COMPLETION, TRIGGER_SHIPMENT)
+"""The triggers whose components are inventoried in RIP (Completion only's are not)."""
+
+# Kinds of trigger events (and of their register records).
+EVENT_COMPLETION = "completion"
+EVENT_SHIPMENT = "shipment"
+EVENT_SCRAP = "scrap"
+EVENT_REVERSAL = "reversal"
+EVENT_PERIOD_CLOSE = "period_close"
+EVENT_KINDS = (EVENT_COMPLETION, EVENT_SHIPMENT, EVENT_SCRAP, EVENT_REVERSAL, EVENT_PERIOD_CLOSE)
 
 # Kinds of entry lines.
 FINISHED = "finished"
@@ -44,9 +59,10 @@ PRODUCTION_VARIANCE = "production_variance"
 BYPRODUCT = "byproduct"
 ROUNDING = "rounding"
 OUTPUT = "output"
-SCRAP_VARIANCE = "scrap_variance"
-CONVERSION_CONTROL = "conversion_control"  # actual conversion costs, zeroed by a period close
 """The stock output (interim delivered) account debited by a shipment entry."""
+SCRAP_VARIANCE = "scrap_variance"
+CONVERSION_CONTROL = "conversion_control"
+"""Actual conversion costs (labour and overhead), zeroed by a period close."""
 LINE_KINDS = (
     FINISHED,
     MATERIAL,

@@ -23,12 +23,6 @@ class AccountMove(models.Model):
             move.show_reset_to_draft_button = False
         return result
 
-    def _post(self, soft=True):
-        # A date in a locked period is moved to the first open day by _post: say so.
-        posted = super()._post(soft=soft)
-        posted.backflush_posting_ids._note_shifted_dates()
-        return posted
-
     def button_draft(self):
         self._backflush_refuse_undo()
         return super().button_draft()

@@ -1,49 +1,69 @@
-from decimal import Decimal
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate, float_compare
 
-from ..costing import CostingError, EntryLine
+from ..costing import (
+    BYPRODUCT,
+    CLEARING,
+    CONVERSION,
+    CONVERSION_CONTROL,
+    FINISHED,
+    MATERIAL,
+    OUTPUT,
+    PRODUCTION_VARIANCE,
+    ROUNDING,
+    SCRAP_VARIANCE,
+    USAGE_VARIANCE,
+    CostingError,
+    EntryLine,
+)
+from ..costing.money import to_decimal
+from ..costing.values import (
+    EVENT_COMPLETION,
+    EVENT_PERIOD_CLOSE,
+    EVENT_REVERSAL,
+    EVENT_SCRAP,
+    EVENT_SHIPMENT,
+)
 from .product_category import BACKFLUSH_TRIGGERS
 
 _lt = LazyTranslate(__name__)
 
 POSTING_KINDS = [
-    ("completion", "Completion"),
-    ("shipment", "Shipment"),
-    ("scrap", "Scrap"),
-    ("reversal", "Reversal"),
-    ("period_close", "Period close"),
+    (EVENT_COMPLETION, "Completion"),
+    (EVENT_SHIPMENT, "Shipment"),
+    (EVENT_SCRAP, "Scrap"),
+    (EVENT_REVERSAL, "Reversal"),
+    (EVENT_PERIOD_CLOSE, "Period close"),
 ]
 
 # Costing line kinds, as stored on journal items (account.move.line.backflush_kind).
 LINE_KINDS = [
-    ("finished", "Finished goods"),
-    ("material", "Material"),
-    ("clearing", "Materials clearing"),
-    ("conversion", "Conversion costs applied"),
-    ("usage_variance", "Material usage variance"),
-    ("production_variance", "Production variance"),
-    ("byproduct", "By-product"),
-    ("output", "Delivered"),
-    ("scrap_variance", "Scrap variance"),
-    ("conversion_control", "Conversion costs control"),
-    ("rounding", "Rounding difference"),
+    (FINISHED, "Finished goods"),
+    (MATERIAL, "Material"),
+    (CLEARING, "Materials clearing"),
+    (CONVERSION, "Conversion costs applied"),
+    (USAGE_VARIANCE, "Material usage variance"),
+    (PRODUCTION_VARIANCE, "Production variance"),
+    (BYPRODUCT, "By-product"),
+    (OUTPUT, "Delivered"),
+    (SCRAP_VARIANCE, "Scrap variance"),
+    (CONVERSION_CONTROL, "Conversion costs control"),
+    (ROUNDING, "Rounding difference"),
 ]
 # Journal item labels by line kind.
 LINE_LABELS = {
-    "finished": _lt("finished goods at standard"),
-    "material": _lt("material at standard"),
-    "clearing": _lt("material standard (clearing)"),
-    "conversion": _lt("conversion costs applied"),
-    "usage_variance": _lt("material usage variance"),
-    "production_variance": _lt("production variance"),
-    "byproduct": _lt("by-product at standard"),
-    "output": _lt("delivered at standard"),
-    "scrap_variance": _lt("scrap variance"),
-    "conversion_control": _lt("conversion costs incurred, closed"),
-    "rounding": _lt("rounding difference"),
+    FINISHED: _lt("finished goods at standard"),
+    MATERIAL: _lt("material at standard"),
+    CLEARING: _lt("material standard (clearing)"),
+    CONVERSION: _lt("conversion costs applied"),
+    USAGE_VARIANCE: _lt("material usage variance"),
+    PRODUCTION_VARIANCE: _lt("production variance"),
+    BYPRODUCT: _lt("by-product at standard"),
+    OUTPUT: _lt("delivered at standard"),
+    SCRAP_VARIANCE: _lt("scrap variance"),
+    CONVERSION_CONTROL: _lt("conversion costs incurred, closed"),
+    ROUNDING: _lt("rounding difference"),
 }
 
 
@@ -151,7 +171,6 @@ class MrpBackflushPosting(models.Model):
     def create(self, vals_list):
         postings = super().create(vals_list)
         postings.reversed_posting_id._update_reversed_quantity()
-        postings._note_shifted_dates()  # entries posted before their register record
         return postings
 
     @api.depends("date", "accounting_date")
@@ -162,12 +181,7 @@ class MrpBackflushPosting(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # The posting path: every trigger ends here.
-    #
-    # An event is a dict: key (unique event key), kind, company, name (register
-    # reference), ref (entry reference), entry (costing Entry), summary (costing
-    # CompletionSummary), quantity (Decimal), register (extra register values),
-    # move (extra journal entry values) and, optionally, date (default: today).
+    # The posting path: every trigger builds a costing Event and ends here.
     # ------------------------------------------------------------------
 
     @api.model
@@ -205,25 +219,23 @@ class MrpBackflushPosting(models.Model):
 
     @api.model
     def _post_events(self, events):
-        """Post the entries of ``events`` in one batch, then their register records."""
+        """Post ``events`` (costing Events) in one batch: refuse any already posted, create
+        and post their entries, then their register records. Returns the records."""
         if not events:
             return self.browse()
-        self._refuse_reposting([event["key"] for event in events])
-        today = fields.Date.context_today(self)
-        with_lines = [event for event in events if event["entry"].lines]
+        self._refuse_reposting([event.key for event in events])
+        with_lines = [event for event in events if event.entry.lines]
         entries = (
             self.env["account.move"]
             .sudo()
-            .create([self._entry_vals(event, event.get("date", today)) for event in with_lines])
+            .create([self._entry_vals(event) for event in with_lines])
         )
         entries._post(soft=False)
-        entry_of = {id(event): entry for event, entry in zip(with_lines, entries, strict=True)}
+        entry_of = {event.key: entry for event, entry in zip(with_lines, entries, strict=True)}
         postings = self.sudo().create(
-            [
-                self._register_vals(event, event.get("date", today), entry_of.get(id(event)))
-                for event in events
-            ]
+            [self._register_vals(event, entry_of.get(event.key)) for event in events]
         )
+        postings._note_shifted_dates()
         return postings
 
     def _refuse_reposting(self, event_keys):
@@ -237,29 +249,49 @@ class MrpBackflushPosting(models.Model):
                 )
             )
 
-    def _entry_vals(self, event, date):
-        company = event["company"]
-        return {
-            "move_type": "entry",
-            "journal_id": company.backflush_journal_id.id,
-            "company_id": company.id,
-            "date": date,
-            "ref": event["ref"],
-            "line_ids": [
-                Command.create(self._line_vals(line, event["ref"])) for line in event["entry"].lines
-            ],
-            **event.get("move", {}),
-        }
+    def _event_date(self, event):
+        return event.date or fields.Date.context_today(self)
 
     @api.model
-    def _line_vals(self, line, ref):
-        """Journal item values of a costing EntryLine, tagged with its kind."""
+    def _entry_vals(self, event):
+        """The journal entry values of ``event``: its costing lines, on Odoo's own entry
+        values when the event keeps them (a delivery), else on the backflush journal."""
+        company = self.env["res.company"].browse(event.company)
         vals = {
-            "name": f"{ref}: {LINE_LABELS.get(line.kind, line.kind)}",
+            "move_type": "entry",
+            "journal_id": event.journal or company.backflush_journal_id.id,
+            "ref": event.ref,
+            **(event.base_entry or {}),
+            "company_id": company.id,
+            "date": self._event_date(event),
+            "line_ids": [
+                Command.create(self._line_vals(line, event)) for line in event.entry.lines
+            ],
+        }
+        if event.production:
+            vals["backflush_production_id"] = event.production
+        if event.stock_move:
+            vals["stock_move_id"] = event.stock_move
+        if event.valuation_layers:
+            vals["stock_valuation_layer_ids"] = [Command.set(list(event.valuation_layers))]
+        return vals
+
+    @api.model
+    def _line_vals(self, line, event):
+        """Journal item values of a costing EntryLine, tagged with its kind. With a base
+        line (Odoo's delivery item), every item takes its label and partner, and the
+        ``output`` item is that very item with the backflush amount."""
+        base = event.base_line or {}
+        if line.kind == OUTPUT and base:
+            return {**base, "balance": float(line.amount), "backflush_kind": OUTPUT}
+        vals = {
+            "name": f"{base.get('name') or event.ref}: {LINE_LABELS[line.kind]}",
             "account_id": line.account,
             "balance": float(line.amount),
             "backflush_kind": line.kind,
         }
+        if base.get("partner_id"):
+            vals["partner_id"] = base["partner_id"]
         if line.product:
             vals["product_id"] = line.product
         if line.quantity is not None:
@@ -267,26 +299,37 @@ class MrpBackflushPosting(models.Model):
         return vals
 
     @api.model
-    def _register_vals(self, event, date, entry=None):
-        summary = event["summary"]
+    def _register_vals(self, event, entry=None):
+        summary = event.summary
         return {
-            "name": event["name"],
-            "event_key": event["key"],
-            "kind": event["kind"],
-            "company_id": event["company"].id,
-            "date": date,
-            "quantity": float(event["quantity"]),
+            "name": event.name,
+            "event_key": event.key,
+            "kind": event.kind,
+            "trigger": event.trigger,
+            "company_id": event.company,
+            "date": self._event_date(event),
+            "quantity": float(event.quantity),
             "material_standard": float(summary.material_standard),
             "material_actual": float(summary.material_actual),
             "conversion_standard": float(summary.conversion_standard),
             "usage_variance": float(summary.usage_variance),
             "production_variance": float(summary.production_variance),
             "rounding_difference": float(summary.rounding),
-            "scrap_variance": float(event["entry"].amount_of("scrap_variance")),
+            "scrap_variance": float(event.entry.amount_of(SCRAP_VARIANCE)),
             "finished_value": float(summary.finished_value),
             "move_id": entry.id if entry else False,
             "state": "posted",
-            **event.get("register", {}),
+            "product_id": event.product,
+            "production_id": event.production,
+            "picking_id": event.picking,
+            "unbuild_id": event.unbuild,
+            "stock_move_id": event.stock_move,
+            "reversed_posting_id": event.reversed_posting,
+            "scrap_ids": [Command.set(list(event.scraps))],
+            "workcenter_ids": [Command.set(list(event.workcenters))],
+            "period_start": event.period_start,
+            "period_end": event.period_end,
+            "note": event.note,
         }
 
     def _note_shifted_dates(self):
@@ -311,10 +354,10 @@ class MrpBackflushPosting(models.Model):
         return tuple(
             EntryLine(
                 account=line.account_id.id,
-                amount=Decimal(repr(line.balance)),
+                amount=to_decimal(line.balance),
                 kind=line.backflush_kind,
                 product=line.product_id.id or None,
-                quantity=Decimal(repr(line.quantity)),
+                quantity=to_decimal(line.quantity),
             )
             for line in self.sudo().move_id.line_ids
             if line.backflush_kind

@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 
 from ..costing import (
     ByProduct,
@@ -12,8 +12,9 @@ from ..costing import (
     scrap_entry,
     summarize,
 )
-from .product_category import BACKFLUSHED_TRIGGERS
-from .product_product import to_decimal
+from ..costing.event import Event
+from ..costing.money import to_decimal
+from ..costing.values import EVENT_COMPLETION, EVENT_SCRAP, TRIGGER_NONE, TRIGGERS
 
 
 class MrpProduction(models.Model):
@@ -38,13 +39,13 @@ class MrpProduction(models.Model):
         """The backflush trigger of the finished product in the order's company."""
         self.ensure_one()
         if "subcontractor_id" in self._fields and self.subcontractor_id:
-            return "none"  # subcontracting keeps Odoo's valuation
+            return TRIGGER_NONE  # subcontracting keeps Odoo's valuation
         category = self.product_id.with_company(self.company_id).categ_id
         return category._backflush_trigger()
 
     def _backflush_is_backflushed(self):
         self.ensure_one()
-        return self._backflush_trigger() in BACKFLUSHED_TRIGGERS
+        return self._backflush_trigger() in TRIGGERS
 
     def _post_inventory(self, cancel_backorder=False):
         # mrp: runs once per order and completion, after any backorder split, and is the
@@ -85,33 +86,23 @@ class MrpProduction(models.Model):
         if not finished_move or not finished_move.quantity:
             return None
         completion = self._backflush_completion(moves, standards)
-        Posting = self.env["mrp.backflush.posting"]
-        result = Posting._costing(self.name, completion_entry, completion)
-        ref = self.env._("%(order)s - Backflush completion", order=self.name)
-        return {
-            "key": f"completion:{finished_move.id}",
-            "kind": "completion",
-            "company": self.company_id,
-            "name": self.name,
-            "ref": ref,
-            "entry": result.entry,
-            "summary": result.summary,
-            "quantity": completion.quantity,
-            "register": {
-                "trigger": self._backflush_trigger(),
-                "production_id": self.id,
-                "product_id": self.product_id.id,
-                "stock_move_id": finished_move.id,
-                "workcenter_ids": [Command.set(self.workorder_ids.workcenter_id.ids)],
-            },
-            "move": {
-                "backflush_production_id": self.id,
-                "stock_move_id": finished_move.id,
-                "stock_valuation_layer_ids": [
-                    Command.set(moves.sudo().stock_valuation_layer_ids.ids)
-                ],
-            },
-        }
+        result = self.env["mrp.backflush.posting"]._costing(self.name, completion_entry, completion)
+        return Event(
+            key=f"completion:{finished_move.id}",
+            kind=EVENT_COMPLETION,
+            company=self.company_id.id,
+            name=self.name,
+            ref=self.env._("%(order)s - Backflush completion", order=self.name),
+            entry=result.entry,
+            summary=result.summary,
+            quantity=completion.quantity,
+            trigger=self._backflush_trigger(),
+            product=self.product_id.id,
+            production=self.id,
+            stock_move=finished_move.id,
+            workcenters=tuple(self.workorder_ids.workcenter_id.ids),
+            valuation_layers=tuple(moves.sudo().stock_valuation_layer_ids.ids),
+        )
 
     def _post_labour(self):
         # mrp_account posts the work centre cost on top of the valuation; under backflush
@@ -284,31 +275,22 @@ class MrpProduction(models.Model):
         ]
         entry = self._backflush_scrap_entry(items)
         finished_quantity = sum(qty for product, qty in items if product == self.product_id)
-        event = {
-            "key": "scrap:" + ",".join(str(scrap_id) for scrap_id in sorted(scraps.ids)),
-            "kind": "scrap",
-            "company": self.company_id,
-            "name": ", ".join(scraps.mapped("name")),
-            "ref": self.env._("%(order)s - Backflush scrap", order=self.name),
-            "entry": entry,
-            "summary": summarize(entry),
-            "quantity": to_decimal(finished_quantity),
-            "register": {
-                "trigger": self._backflush_trigger(),
-                "production_id": self.id,
-                "product_id": self.product_id.id,
-                "scrap_ids": [Command.set(scraps.ids)],
-            },
-            "move": {
-                "backflush_production_id": self.id,
-                "stock_valuation_layer_ids": [
-                    Command.set(moves.sudo().stock_valuation_layer_ids.ids)
-                ],
-            },
-        }
-        if date:
-            event["date"] = date
-        return event
+        return Event(
+            key="scrap:" + ",".join(str(scrap_id) for scrap_id in sorted(scraps.ids)),
+            kind=EVENT_SCRAP,
+            company=self.company_id.id,
+            name=", ".join(scraps.mapped("name")),
+            ref=self.env._("%(order)s - Backflush scrap", order=self.name),
+            entry=entry,
+            summary=summarize(entry),
+            quantity=to_decimal(finished_quantity),
+            date=date,
+            trigger=self._backflush_trigger(),
+            product=self.product_id.id,
+            production=self.id,
+            scraps=tuple(scraps.ids),
+            valuation_layers=tuple(moves.sudo().stock_valuation_layer_ids.ids),
+        )
 
     def _backflush_check_scrap_configuration(self):
         problems = []

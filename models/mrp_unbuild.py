@@ -1,11 +1,12 @@
 from decimal import Decimal
 
-from odoo import Command, models
+from odoo import models
 from odoo.exceptions import UserError
 
 from ..costing import ByProduct, Consumption, completion_entry, reversal_entry, summarize
-from .product_category import BACKFLUSHED_TRIGGERS
-from .product_product import to_decimal
+from ..costing.event import Event
+from ..costing.money import to_decimal
+from ..costing.values import EVENT_COMPLETION, EVENT_REVERSAL, TRIGGERS
 
 
 class MrpUnbuild(models.Model):
@@ -15,9 +16,10 @@ class MrpUnbuild(models.Model):
         """Whether backflush, not Odoo, posts this unbuild: the mirror of what it undoes."""
         self.ensure_one()
         if self.mo_id:
-            return bool(self.mo_id.backflush_posting_ids.filtered(lambda p: p.kind == "completion"))
+            postings = self.mo_id.backflush_posting_ids
+            return bool(postings.filtered(lambda posting: posting.kind == EVENT_COMPLETION))
         category = self.product_id.with_company(self.company_id).categ_id
-        return category._backflush_trigger() in BACKFLUSHED_TRIGGERS
+        return category._backflush_trigger() in TRIGGERS
 
     def action_unbuild(self):
         # mrp: does the unbuild's moves; their own entries are suppressed by
@@ -44,7 +46,7 @@ class MrpUnbuild(models.Model):
     def _backflush_shares(self, quantity):
         """(completion posting, quantity undone) pairs, oldest completion first."""
         postings = self.mo_id.backflush_posting_ids.filtered(
-            lambda posting: posting.kind == "completion" and posting.state == "posted"
+            lambda posting: posting.kind == EVENT_COMPLETION and posting.state == "posted"
         ).sorted("id")
         shares = []
         rounding = self.product_id.uom_id.rounding
@@ -82,31 +84,23 @@ class MrpUnbuild(models.Model):
         entry = Posting._costing(
             self.name, reversal_entry, lines, share, rounding, variance_account
         )
-        ref = self.env._("%(unbuild)s - Backflush reversal", unbuild=self.name)
         production = self.mo_id
-        return {
-            "key": f"unbuild:{self.id}:{posting.id if posting else 0}",
-            "kind": "reversal",
-            "company": self.company_id,
-            "name": self.name,
-            "ref": ref,
-            "entry": entry,
-            "summary": summarize(entry),
-            "quantity": to_decimal(quantity),
-            "register": {
-                "trigger": posting.trigger if posting else category._backflush_trigger(),
-                "production_id": production.id,
-                "unbuild_id": self.id,
-                "product_id": self.product_id.id,
-                "reversed_posting_id": posting.id if posting else False,
-            },
-            "move": {
-                "backflush_production_id": production.id,
-                "stock_valuation_layer_ids": [
-                    Command.set(self.sudo().produce_line_ids.stock_valuation_layer_ids.ids)
-                ],
-            },
-        }
+        return Event(
+            key=f"unbuild:{self.id}:{posting.id if posting else 0}",
+            kind=EVENT_REVERSAL,
+            company=self.company_id.id,
+            name=self.name,
+            ref=self.env._("%(unbuild)s - Backflush reversal", unbuild=self.name),
+            entry=entry,
+            summary=summarize(entry),
+            quantity=to_decimal(quantity),
+            trigger=posting.trigger if posting else category._backflush_trigger(),
+            product=self.product_id.id,
+            production=production.id or None,
+            unbuild=self.id,
+            reversed_posting=posting.id if posting else None,
+            valuation_layers=tuple(self.sudo().produce_line_ids.stock_valuation_layer_ids.ids),
+        )
 
     def _backflush_byproducts(self, quantity):
         """The by-products an order of ``quantity`` (Decimal) would have made, at standard."""

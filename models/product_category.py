@@ -1,14 +1,19 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..costing.values import (
+    TRIGGER_COMPLETION,
+    TRIGGER_COMPLETION_ONLY,
+    TRIGGER_NONE,
+    TRIGGER_SHIPMENT,
+)
+
 BACKFLUSH_TRIGGERS = [
-    ("none", "None (Odoo valuation)"),
-    ("completion", "Completion of good units"),
-    ("shipment", "Shipment of finished units"),
-    ("completion_only", "Completion only (materials not inventoried)"),
+    (TRIGGER_NONE, "None (Odoo valuation)"),
+    (TRIGGER_COMPLETION, "Completion of good units"),
+    (TRIGGER_SHIPMENT, "Shipment of finished units"),
+    (TRIGGER_COMPLETION_ONLY, "Completion only (materials not inventoried)"),
 ]
-# Triggers under which backflush, not Odoo, posts a manufacturing order's moves.
-BACKFLUSHED_TRIGGERS = ("completion", "completion_only", "shipment")
 
 _ACCOUNT_DOMAIN = "[('deprecated', '=', False)]"
 
@@ -20,7 +25,7 @@ class ProductCategory(models.Model):
         BACKFLUSH_TRIGGERS,
         string="Backflush Trigger",
         company_dependent=True,
-        default="none",
+        default=TRIGGER_NONE,
         help="When the standard cost of finished products of this category is posted. "
         "None keeps Odoo's valuation of each stock move. Completion posts material and "
         "conversion at standard when good units are completed. Shipment posts them when "
@@ -80,13 +85,13 @@ class ProductCategory(models.Model):
     def _backflush_trigger(self):
         """The trigger in the current company; an unset value means ``none``."""
         self.ensure_one()
-        return self.property_backflush_trigger or "none"
+        return self.property_backflush_trigger or TRIGGER_NONE
 
     @api.constrains("property_backflush_trigger", "property_cost_method", "property_valuation")
     def _check_backflush_costing_method(self):
         for category in self:
             trigger = category._backflush_trigger()
-            if trigger == "none":
+            if trigger == TRIGGER_NONE:
                 continue
             if category.property_cost_method != "standard":
                 raise ValidationError(

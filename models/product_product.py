@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from odoo import models
 from odoo.exceptions import UserError
 
@@ -12,11 +10,8 @@ from ..costing import (
     Operation,
     unit_standard,
 )
-
-
-def to_decimal(value):
-    """ORM floats to Decimal through their shortest repr (0.1 stays 0.1)."""
-    return Decimal(repr(value or 0.0))
+from ..costing.money import to_decimal
+from ..costing.values import TRIGGER_COMPLETION_ONLY, TRIGGER_SHIPMENT
 
 
 class ProductProduct(models.Model):
@@ -116,6 +111,15 @@ class ProductProduct(models.Model):
             self, bom_type="normal", company_id=self.env.company.id
         )[self]
 
+    def _backflush_is_shipment_costed(self):
+        """Whether backflush costs this product when it is shipped: its category's trigger
+        is Shipment and it is made (a bill of materials); bought ones keep Odoo's
+        valuation. Read in the current company."""
+        self.ensure_one()
+        return self.categ_id._backflush_trigger() == TRIGGER_SHIPMENT and bool(
+            self._backflush_bom()
+        )
+
     def _backflush_valuation_account(self):
         """The stock valuation account of the product's category (RIP for components)."""
         self.ensure_one()
@@ -134,7 +138,7 @@ class ProductProduct(models.Model):
                 self.env._("Production Variance"),
             ),
         ]
-        if trigger == "completion_only":
+        if trigger == TRIGGER_COMPLETION_ONLY:
             required.append(
                 ("property_backflush_clearing_account_id", self.env._("Materials Clearing"))
             )

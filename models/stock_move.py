@@ -11,8 +11,9 @@ from ..costing import (
     shipment_entry,
     summarize,
 )
-from .mrp_backflush_posting import LINE_LABELS
-from .product_product import to_decimal
+from ..costing.event import Event
+from ..costing.money import to_decimal
+from ..costing.values import EVENT_REVERSAL, EVENT_SHIPMENT, TRIGGER_SHIPMENT
 
 
 class StockMove(models.Model):
@@ -40,9 +41,8 @@ class StockMove(models.Model):
     def _backflush_shipment_direction(self):
         """``delivery`` or ``return`` for a customer shipment that backflush costs, else None.
 
-        Only finished products under the shipment trigger that have a bill of materials
-        (bought products keep Odoo's valuation); dropships and transfers between
-        warehouses are not shipments.
+        Only products costed at shipment (stock.move._backflush_is_shipment_costed);
+        dropships and transfers between warehouses are not shipments.
         """
         self.ensure_one()
         if self.raw_material_production_id or self.production_id or self.unbuild_id:
@@ -54,25 +54,16 @@ class StockMove(models.Model):
         else:
             return None
         product = self.product_id.with_company(self.company_id)
-        if product.categ_id._backflush_trigger() != "shipment" or not product._backflush_bom():
-            return None
-        return direction
+        return direction if product._backflush_is_shipment_costed() else None
 
     def _account_entry_move(self, qty, description, svl_id, cost):
         # stock_account: the single gate through which every per-move valuation entry is
-        # built (first posting, correction layers, FIFO vacuum). The valuation layer is kept.
-        if self._backflush_replaces_entry():
+        # built (first posting, correction layers, FIFO vacuum). The valuation layer is
+        # kept; backflush posts these moves itself (shipments: see
+        # stock.valuation.layer._validate_accounting_entries).
+        if self._backflush_replaces_entry() or self._backflush_shipment_direction():
             return []
-        direction = self._backflush_shipment_direction()
-        if direction and self.env.context.get("backflush_lot_swap"):
-            return []  # a lot change: its -qty and +qty layers net to zero
-        am_vals_list = super()._account_entry_move(qty, description, svl_id, cost)
-        if am_vals_list and direction:
-            am_vals_list = [
-                self._backflush_shipment_vals(am_vals, direction, abs(qty), svl_id)
-                for am_vals in am_vals_list
-            ]
-        return am_vals_list
+        return super()._account_entry_move(qty, description, svl_id, cost)
 
     # ------------------------------------------------------------------
     # Shipment trigger: Odoo's delivery entry is kept (its debit on the stock output
@@ -81,58 +72,71 @@ class StockMove(models.Model):
     # Conversion Costs Applied.
     # ------------------------------------------------------------------
 
-    def _backflush_shipment_vals(self, am_vals, direction, quantity, svl_id):
-        """Odoo's entry values for this delivery or return, with the finished goods line
-        replaced by backflush lines and the register record attached."""
-        product = self.product_id
-        self._backflush_check_shipment_configuration()
-        valuation_account = product.categ_id.property_stock_valuation_account_id.id
-        lines = [command[2] for command in am_vals["line_ids"]]
-        valuation_line = next(line for line in lines if line["account_id"] == valuation_account)
-        (output_line,) = [line for line in lines if line is not valuation_line]
-        value = to_decimal(abs(valuation_line["balance"]))
-        Posting = self.env["mrp.backflush.posting"]
-        if direction == "delivery":
-            kind, original = "shipment", Posting
-            entry = Posting._costing(
-                am_vals.get("ref") or self.reference,
-                shipment_entry,
-                self._backflush_shipment(quantity, value, output_line["account_id"]),
-            ).entry
-        else:
-            kind, original = "reversal", self._backflush_original_shipment(quantity)
-            entry = self._backflush_return_entry(original, quantity, value, output_line)
-        am_vals["line_ids"] = [
-            (0, 0, self._backflush_shipment_line(line, output_line)) for line in entry.lines
+    def _backflush_post_shipments(self, layers):
+        """Post the shipment (or return) event of each of ``layers`` of these moves."""
+        events = [
+            layer.stock_move_id.with_company(layer.company_id)._backflush_shipment_event(layer)
+            for layer in layers
         ]
-        register = Posting._register_vals(
-            {
-                "key": f"{kind}:{svl_id}",
-                "kind": kind,
-                "company": self.company_id,
-                "name": self.picking_id.name or self.reference,
-                "entry": entry,
-                "summary": summarize(entry),
-                "quantity": quantity,
-                "register": {
-                    "trigger": "shipment",
-                    "picking_id": self.picking_id.id,
-                    "stock_move_id": self.id,
-                    "product_id": product.id,
-                    "reversed_posting_id": original.id,
-                },
-            },
-            am_vals["date"],
+        return self.env["mrp.backflush.posting"]._post_events([e for e in events if e])
+
+    def _backflush_odoo_entry_vals(self, layer):
+        """Odoo's own entry values for ``layer`` of this move (stock_account), the base of
+        the shipment entry; None when Odoo would post nothing."""
+        vals_list = super()._account_entry_move(
+            layer.quantity, layer.description, layer.id, layer.value
         )
-        register.pop("move_id")
-        am_vals["backflush_posting_ids"] = [(0, 0, register)]
-        return am_vals
+        return vals_list[0] if vals_list else None
+
+    def _backflush_shipment_event(self, layer):
+        """The event of ``layer``, a delivery or a customer return of this move, or None
+        when Odoo itself would post nothing for it."""
+        self.ensure_one()
+        self._backflush_check_shipment_configuration()
+        base_entry = self._backflush_odoo_entry_vals(layer)
+        if not base_entry:
+            return None
+        product = self.product_id
+        quantity = to_decimal(abs(layer.quantity))
+        valuation_account = product.categ_id.property_stock_valuation_account_id.id
+        lines = [command[2] for command in base_entry.pop("line_ids")]
+        (output_line,) = [line for line in lines if line["account_id"] != valuation_account]
+        value = to_decimal(abs(layer.value))
+        output_account = output_line["account_id"]
+        Posting = self.env["mrp.backflush.posting"]
+        if self._backflush_shipment_direction() == "delivery":
+            kind, original = EVENT_SHIPMENT, Posting
+            shipment = self._backflush_shipment(quantity, value, output_account)
+            entry = Posting._costing(self.reference, shipment_entry, shipment).entry
+        else:
+            kind, original = EVENT_REVERSAL, self._backflush_original_shipment(quantity)
+            entry = self._backflush_return_entry(original, quantity, value, output_account)
+        return Event(
+            key=f"{kind}:{layer.id}",
+            kind=kind,
+            company=self.company_id.id,
+            name=self.picking_id.name or self.reference,
+            ref=base_entry.get("ref") or self.reference,
+            entry=entry,
+            summary=summarize(entry),
+            quantity=quantity,
+            date=base_entry["date"],
+            trigger=TRIGGER_SHIPMENT,
+            product=product.id,
+            picking=self.picking_id.id or None,
+            stock_move=self.id,
+            reversed_posting=original.id or None,
+            valuation_layers=(layer.id,),
+            journal=base_entry["journal_id"],
+            base_entry=base_entry,
+            base_line=output_line,
+        )
 
     def _backflush_shipment(self, quantity, value, output_account):
         product = self.product_id
         category = product.categ_id
         return Shipment(
-            quantity=to_decimal(quantity),
+            quantity=quantity,
             finished_product=product.id,
             delivered_value=value,
             standard=product._backflush_unit_standard(product._backflush_bom()),
@@ -153,17 +157,17 @@ class StockMove(models.Model):
             self.env["mrp.backflush.posting"]
             .sudo()
             .search(
-                [("kind", "=", "shipment"), ("stock_move_id", "=", origin.id)],
+                [("kind", "=", EVENT_SHIPMENT), ("stock_move_id", "=", origin.id)],
                 order="id",
                 limit=1,
             )
         )
         rounding = self.product_id.uom_id.rounding
-        if original and original._open_quantity() < quantity - rounding / 2:
+        if original and original._open_quantity() < float(quantity) - rounding / 2:
             return self.env["mrp.backflush.posting"]  # more than that shipment still holds
         return original
 
-    def _backflush_return_entry(self, original, quantity, value, output_line):
+    def _backflush_return_entry(self, original, quantity, value, output_account):
         """Mirror of ``quantity`` / shipped of the original shipment, or, without one, of a
         shipment at today's standard; the output line keeps Odoo's value of the return."""
         Posting = self.env["mrp.backflush.posting"]
@@ -172,9 +176,9 @@ class StockMove(models.Model):
         rounding = to_decimal(self.company_id.currency_id.rounding)
         if original:
             lines = original._entry_lines()
-            share = min(to_decimal(quantity) / to_decimal(original.quantity), Decimal(1))
+            share = min(quantity / to_decimal(original.quantity), Decimal(1))
         else:
-            shipment = self._backflush_shipment(quantity, value, output_line["account_id"])
+            shipment = self._backflush_shipment(quantity, value, output_account)
             lines = Posting._costing(self.reference, shipment_entry, shipment).entry.lines
             share = Decimal(1)
         mirrored = Posting._costing(
@@ -184,24 +188,9 @@ class StockMove(models.Model):
             self.reference, retarget, mirrored, OUTPUT, -value, variance_account
         )
 
-    def _backflush_shipment_line(self, line, output_line):
-        """Journal item values for a costing line, sharing Odoo's label and partner."""
-        if line.kind == OUTPUT:
-            return {**output_line, "balance": float(line.amount), "backflush_kind": OUTPUT}
-        return {
-            "name": f"{output_line['name']}: {LINE_LABELS.get(line.kind, line.kind)}",
-            "ref": output_line.get("ref"),
-            "partner_id": output_line.get("partner_id"),
-            "account_id": line.account,
-            "balance": float(line.amount),
-            "product_id": line.product,
-            "quantity": float(line.quantity) if line.quantity is not None else 0.0,
-            "backflush_kind": line.kind,
-        }
-
     def _backflush_check_shipment_configuration(self):
         product = self.product_id
-        problems = product._backflush_finished_problems("shipment")
+        problems = product._backflush_finished_problems(TRIGGER_SHIPMENT)
         standard_components = product._backflush_bom().bom_line_ids.product_id
         for component in standard_components.filtered("is_storable"):
             problems += component._backflush_input_problems()

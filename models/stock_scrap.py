@@ -25,7 +25,7 @@ class StockScrap(models.Model):
         entry would credit finished goods. They are scrapped against an order instead."""
         for scrap in self.filtered(lambda scrap: not scrap.production_id):
             product = scrap.product_id.with_company(scrap.company_id)
-            if product.categ_id._backflush_trigger() == "shipment" and product._backflush_bom():
+            if product._backflush_is_shipment_costed():
                 raise UserError(
                     self.env._(
                         "%(product)s is costed by backflush when shipped, so its units in "

@@ -4,20 +4,34 @@ from odoo import models
 class StockValuationLayer(models.Model):
     _inherit = "stock.valuation.layer"
 
+    def _validate_accounting_entries(self):
+        # stock_account: turns layers into Odoo's per-move entries, then reconciles the
+        # interim accounts of the moves. Shipment-costed deliveries and returns are posted
+        # first by backflush's one posting path (stock.move._account_entry_move gives
+        # Odoo nothing for them), so that super() reconciles their entries as Odoo's own.
+        shipment_layers = self.filtered(lambda layer: layer._backflush_is_shipment_layer())
+        shipment_layers.stock_move_id._backflush_post_shipments(shipment_layers)
+        return super()._validate_accounting_entries()
+
+    def _backflush_is_shipment_layer(self):
+        """A layer of a delivery or return that backflush costs, with a value to post."""
+        self.ensure_one()
+        if self.env.context.get("backflush_lot_swap") or self.currency_id.is_zero(self.value):
+            return False
+        move = self.stock_move_id.with_company(self.company_id)
+        return bool(move) and bool(move._backflush_shipment_direction())
+
     def _change_standart_price_accounting_entries(self, new_price):
         # stock_account posts the revaluation of a standard price change to the
         # product's valuation account. Under the shipment trigger finished goods are not
         # in the ledger (their material stays in RIP until delivered), so that entry
         # would leave a balance on finished goods that nothing clears; the valuation
-        # layer still records the new value.
-        shipment_layers = self.filtered(lambda layer: layer._backflush_is_shipment_product())
+        # layer still records it.
+        shipment_layers = self.filtered(
+            lambda layer: layer.product_id.with_company(
+                layer.company_id
+            )._backflush_is_shipment_costed()
+        )
         return super(
             StockValuationLayer, self - shipment_layers
         )._change_standart_price_accounting_entries(new_price)
-
-    def _backflush_is_shipment_product(self):
-        self.ensure_one()
-        product = self.product_id.with_company(self.company_id)
-        return product.categ_id._backflush_trigger() == "shipment" and bool(
-            product._backflush_bom()
-        )

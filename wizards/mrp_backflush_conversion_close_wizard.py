@@ -17,6 +17,8 @@ from ..costing import (
     round_money,
     summarize,
 )
+from ..costing.event import Event
+from ..costing.values import EVENT_PERIOD_CLOSE
 
 ZERO = Decimal(0)
 
@@ -383,7 +385,7 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
             )
         overlapping = Posting.search(
             [
-                ("kind", "=", "period_close"),
+                ("kind", "=", EVENT_PERIOD_CLOSE),
                 ("company_id", "=", company.id),
                 ("period_start", "<=", self.date_to),
                 ("period_end", ">=", self.date_from),
@@ -459,24 +461,20 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
             )
         name = self.env._("Conversion close %(range)s", range=self._range_label())
         summary = dataclasses.replace(summarize(entry), conversion_standard=applied_total)
-        return {
-            "key": self._event_key(),
-            "kind": "period_close",
-            "company": company,
-            "name": name,
-            "ref": name,
-            "entry": entry,
-            "summary": summary,
-            "quantity": ZERO,
-            "date": self.date_to,
-            "register": {
-                "date": self.date_to,
-                "period_start": self.date_from,
-                "period_end": self.date_to,
-                "note": note,
-            },
-            "move": {"date": self.date_to},
-        }
+        return Event(
+            key=self._event_key(),
+            kind=EVENT_PERIOD_CLOSE,
+            company=company.id,
+            name=name,
+            ref=name,
+            entry=entry,
+            summary=summary,
+            quantity=ZERO,
+            date=self.date_to,
+            period_start=self.date_from,
+            period_end=self.date_to,
+            note=note,
+        )
 
     def action_post(self):
         self.ensure_one()

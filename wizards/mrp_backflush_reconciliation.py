@@ -34,7 +34,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
 from ..costing import CostingError, round_money
-from ..models.product_product import to_decimal
+from ..costing.money import to_decimal
 
 # Triggers whose components are inventoried in RIP.
 SHIPMENT = "shipment"

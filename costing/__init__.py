@@ -4,9 +4,16 @@ Importable as ``odoo.addons.mrp_backflush.costing`` inside Odoo and as ``costing
 pure tests, hence relative imports only.
 """
 
+from .close import CloseResult, ConversionClose, close_entry
 from .completion import completion_entry
 from .money import compare, is_zero, round_money
 from .scrap import Scrap, ScrappedComponent, ScrappedFinished, scrap_entry
+from .reconciliation import (
+    FinishedOnHand,
+    ReconciliationRow,
+    finished_material,
+    reconciliation_rows,
+)
 from .reversal import retarget, reversal_entry
 from .shipment import Shipment, ShipmentAccounts, ShipmentResult, shipment_entry
 from .standard import MAX_KIT_DEPTH, unit_standard
@@ -73,6 +80,7 @@ __all__ = [
     "Bom",
     "BomLine",
     "ByProduct",
+    "CloseResult",
     "Completion",
     "CompletionAccounts",
     "CompletionResult",
@@ -80,13 +88,16 @@ __all__ = [
     "ComponentConflict",
     "ComponentStandard",
     "Consumption",
+    "ConversionClose",
     "CostingError",
     "Entry",
     "EntryLine",
+    "FinishedOnHand",
     "InvalidValue",
     "KitTooDeep",
     "Operation",
     "ProductKey",
+    "ReconciliationRow",
     "RoundingResidueTooLarge",
     "Scrap",
     "ScrappedComponent",
@@ -96,9 +107,12 @@ __all__ = [
     "ShipmentResult",
     "UnbalancedEntry",
     "UnitStandard",
+    "close_entry",
     "compare",
     "completion_entry",
+    "finished_material",
     "is_zero",
+    "reconciliation_rows",
     "retarget",
     "reversal_entry",
     "round_money",

@@ -1,0 +1,137 @@
+"""Horngren's period close of conversion costs.
+
+Over a period, backflush costing credits Conversion Costs Applied at standard, while the
+actual labour and overhead are debited to Conversion Costs Control accounts.  The close
+zeroes both for the period with one entry, and writes the difference off: actual minus
+applied, debited when under-applied, credited when over-applied (to cost of goods sold
+or a variance account).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
+
+from .money import _check_rounding, round_money
+from .values import (
+    CONVERSION,
+    CONVERSION_CONTROL,
+    PRODUCTION_VARIANCE,
+    ZERO,
+    AccountKey,
+    CompletionSummary,
+    Entry,
+    EntryLine,
+    InvalidValue,
+    _check_decimal,
+    _sum,
+)
+
+
+def _frozen_balances(owner: object, name: str) -> None:
+    """Store the mapping attribute as a read-only copy, checking its keys and values."""
+    balances = getattr(owner, name)
+    if not isinstance(balances, Mapping):
+        raise InvalidValue(
+            f"{type(owner).__name__}.{name} must be a mapping, got {type(balances).__name__}"
+        )
+    for account, balance in balances.items():
+        if account is None:
+            raise InvalidValue(f"{type(owner).__name__}.{name} has a balance without an account")
+        _check_decimal(owner, f"{name}[{account!r}]", balance)
+    object.__setattr__(owner, name, MappingProxyType(dict(balances)))
+
+
+@dataclass(frozen=True)
+class ConversionClose:
+    """The balances to close over one period.
+
+    Attributes:
+      applied: {account: Decimal balance over the period, debit positive} of the
+        Conversion Costs Applied accounts (normally credit balances, i.e. negative).
+        Stored as a read-only mapping, in the given order.
+      control: The same for the Conversion Costs Control accounts (normally debit
+        balances, i.e. positive).
+      write_off_account: The account the difference is written off to; None only for a
+        preview before the user chose one (the write-off line then has account None and
+        must not be posted).
+      rounding: Rounding quantum of the currency, e.g. Decimal('0.01').
+
+    The accounts of applied and control should be distinct and differ from the write-off
+    account (the caller refuses to post otherwise); the entry balances in any case.
+    """
+
+    applied: Mapping[AccountKey, Decimal]
+    control: Mapping[AccountKey, Decimal]
+    write_off_account: AccountKey | None
+    rounding: Decimal = Decimal("0.01")
+
+    def __post_init__(self) -> None:
+        _frozen_balances(self, "applied")
+        _frozen_balances(self, "control")
+        _check_rounding(self.rounding)
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    """Outcome of a period close of conversion costs.
+
+    Attributes:
+      entry: The balanced Entry (no lines when there is nothing to close).
+      control_total: Actual conversion costs: net debit of the control accounts, rounded.
+      applied_total: Applied conversion costs as a positive number: net credit of the
+        applied accounts, rounded.
+      difference: control_total - applied_total; positive = under-applied (the
+        write-off account is debited), negative = over-applied (it is credited).
+      summary: A CompletionSummary for the register: conversion_standard is
+        applied_total, production_variance the write-off line (zero without one), every
+        other figure zero.
+    """
+
+    entry: Entry
+    control_total: Decimal
+    applied_total: Decimal
+    difference: Decimal
+    summary: CompletionSummary
+
+
+def _rounded(balances: Mapping[AccountKey, Decimal], rounding: Decimal) -> dict:
+    """The balances rounded half-up to the quantum, without those that round to zero."""
+    rounded = {account: round_money(balance, rounding) for account, balance in balances.items()}
+    return {account: balance for account, balance in rounded.items() if balance != 0}
+
+
+def close_entry(close: ConversionClose) -> CloseResult:
+    """The closing entry of ``close`` and its figures.
+
+    Each balance is first rounded half-up to the quantum; those that round to zero are
+    dropped.  Lines, in order: per applied account the opposite of its balance (kind
+    CONVERSION, normally a debit); per control account the opposite of its balance (kind
+    CONVERSION_CONTROL, normally a credit); then, unless it is zero, the difference on
+    the write-off account (kind PRODUCTION_VARIANCE, positive = debit = under-applied).
+    After the entry every applied and control account has a zero balance for the period.
+    """
+    if not isinstance(close, ConversionClose):
+        raise InvalidValue(f"close must be a ConversionClose, got {type(close).__name__}")
+    applied = _rounded(close.applied, close.rounding)
+    control = _rounded(close.control, close.rounding)
+    lines = [EntryLine(account, -balance, CONVERSION) for account, balance in applied.items()]
+    lines += [
+        EntryLine(account, -balance, CONVERSION_CONTROL) for account, balance in control.items()
+    ]
+    control_total = _sum(control.values())
+    applied_total = ZERO - _sum(applied.values())  # never a negative zero
+    difference = control_total - applied_total
+    if difference != 0:
+        lines.append(EntryLine(close.write_off_account, difference, PRODUCTION_VARIANCE))
+    summary = CompletionSummary(
+        finished_value=ZERO,
+        material_standard=ZERO,
+        material_actual=ZERO,
+        conversion_standard=applied_total,
+        usage_variance=ZERO,
+        byproduct_value=ZERO,
+        production_variance=difference,
+        rounding=ZERO,
+    )
+    return CloseResult(Entry(tuple(lines)), control_total, applied_total, difference, summary)

@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate, float_compare
+from odoo.tools import LazyTranslate, float_compare, format_date
 
 from ..costing import (
     BYPRODUCT,
@@ -237,6 +237,48 @@ class MrpBackflushPosting(models.Model):
         )
         postings._note_shifted_dates()
         return postings
+
+    @api.model
+    def _date_problems(self, company, date):
+        """Why an entry of ``company`` chosen to be dated ``date`` cannot be posted: a date
+        in the future, before the company's last conversion close, or in a period locked
+        for the current user. As sentences; none when it can."""
+        problems = []
+        if date > fields.Date.context_today(self):
+            problems.append(
+                self.env._(
+                    "The date %(date)s is in the future: choose today or an earlier day.",
+                    date=format_date(self.env, date),
+                )
+            )
+        last_close = self.sudo().search(
+            [("company_id", "=", company.id), ("kind", "=", EVENT_PERIOD_CLOSE)],
+            order="period_end desc",
+            limit=1,
+        )
+        if last_close and date <= last_close.period_end:
+            problems.append(
+                self.env._(
+                    "The date %(date)s falls in a period whose conversion costs are closed "
+                    "(up to %(end)s): choose a later day.",
+                    date=format_date(self.env, date),
+                    end=format_date(self.env, last_close.period_end),
+                )
+            )
+        # Lock dates and their exceptions are the current user's; sudo only reads the
+        # journal, which a manufacturing administrator may not.
+        journal = company.sudo().backflush_journal_id
+        violated = company._get_violated_lock_dates(date, False, journal)
+        if violated:
+            problems.append(
+                self.env._(
+                    "The accounting period of %(date)s is locked (up to %(lock)s). Choose a "
+                    "later date, or ask an accounting administrator for a lock date exception.",
+                    date=format_date(self.env, date),
+                    lock=format_date(self.env, max(lock for lock, _field in violated)),
+                )
+            )
+        return problems
 
     def _refuse_reposting(self, event_keys):
         already = self.sudo().search([("event_key", "in", event_keys)])

@@ -309,6 +309,34 @@ class MrpProduction(models.Model):
             self.env._("the scrap of %s", ", ".join(self.mapped("name"))), problems
         )
 
+    def _backflush_scrappable_products(self):
+        """The stored products whose scrap against this order is costed at standard."""
+        self.ensure_one()
+        return (self.move_raw_ids.product_id | self.product_id).filtered("is_storable")
+
+    def _backflush_finished_left_to_scrap(self):
+        """Finished units produced by this order and not scrapped or unbuilt yet (its UoM)."""
+        self.ensure_one()
+        # sudo: an accountant may not read scraps and unbuilds; only counted here.
+        production = self.sudo()
+        product = production.product_id
+        produced = production.product_uom_id._compute_quantity(
+            production.qty_produced, product.uom_id, round=False
+        )
+        scrapped = sum(
+            scrap.product_uom_id._compute_quantity(scrap.scrap_qty, product.uom_id, round=False)
+            for scrap in production.scrap_ids
+            if scrap.state == "done" and scrap.product_id == product
+        )
+        unbuilt = sum(
+            unbuild.product_uom_id._compute_quantity(
+                unbuild.product_qty, product.uom_id, round=False
+            )
+            for unbuild in production.unbuild_ids
+            if unbuild.state == "done"
+        )
+        return produced - scrapped - unbuilt
+
     def action_open_backflush_variance_wizard(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError
 
 from ..costing.values import (
     TRIGGER_COMPLETION,
@@ -94,7 +94,7 @@ class ProductCategory(models.Model):
             if trigger == TRIGGER_NONE:
                 continue
             if category.property_cost_method != "standard":
-                raise ValidationError(
+                raise UserError(
                     self.env._(
                         "Category %(category)s: a backflush trigger needs the Standard Price "
                         "costing method. Set Costing Method to Standard Price, or the "
@@ -103,7 +103,7 @@ class ProductCategory(models.Model):
                     )
                 )
             if category.property_valuation != "real_time":
-                raise ValidationError(
+                raise UserError(
                     self.env._(
                         "Category %(category)s: a backflush trigger needs automated inventory "
                         "valuation, because finished goods are posted to their valuation "

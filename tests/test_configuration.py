@@ -1,6 +1,6 @@
 import psycopg2
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
@@ -57,7 +57,7 @@ class TestConfiguration(BackflushCommon):
             ("property_cost_method", "average", "Standard Price"),
             ("property_valuation", "manual_periodic", "automated inventory valuation"),
         ]:
-            with self.assertRaisesRegex(ValidationError, message), self.env.cr.savepoint():
+            with self.assertRaisesRegex(UserError, message), self.env.cr.savepoint():
                 self.finished_categ.write({field_name: value})
             self.env.invalidate_all()
 

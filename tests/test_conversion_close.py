@@ -230,11 +230,13 @@ class TestConversionClose(BackflushCommon):
         self._complete(100)
         wizard = self._wizard()
         preview = sorted(
-            (line["account"].id, line["debit"], line["credit"]) for line in wizard._preview_lines()
+            (line.account_id.id, line.debit, line.credit) for line in wizard.preview_line_ids
         )
         self.assertEqual(len(preview), 3)
-        for account in (self.applied, self.control, wizard.target_account_id):
-            self.assertIn(account.display_name, wizard.preview_html)
+        self.assertEqual(
+            wizard.preview_line_ids.account_id,
+            self.applied | self.control | wizard.target_account_id,
+        )
 
         entry = self.env["account.move"].browse(wizard.action_post()["res_id"])
         posted = sorted((line.account_id.id, line.debit, line.credit) for line in entry.line_ids)

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import BackflushCommon
@@ -59,7 +59,10 @@ class TestScrap(BackflushCommon):
         self.assertEqual(self.finished.qty_available, 95)
         self.assertEqual(self.component_a.qty_available, 220 - 200 - 4)
         self.assertAmount(posting.scrap_variance, 183.0, "register")
-        self.assertIn(str(self.scrap_variance.code), wizard.preview_html)
+        previewed = {
+            line.account_id.id: line.debit - line.credit for line in wizard.preview_line_ids
+        }
+        self.assertEqual(set(previewed), set(posted), "the preview lines show the same accounts")
 
     def test_finished_units_under_shipment_leave_rip_and_conversion_applied(self):
         self.finished_categ.property_backflush_trigger = "shipment"
@@ -104,14 +107,14 @@ class TestScrap(BackflushCommon):
                 wizard = self._wizard([])
                 for product, quantity in lines:
                     wizard.line_ids = [(0, 0, {"product_id": product.id, "quantity": quantity})]
-                with self.assertRaisesRegex(ValidationError, message):
+                with self.assertRaisesRegex(UserError, message):
                     wizard.action_post()
                 self.assertNothingPosted()
 
     def test_reason_required_by_the_company(self):
         self.company.backflush_scrap_reason_required = True
         wizard = self._wizard([(self.component_a, 1)])
-        with self.assertRaisesRegex(ValidationError, "scrap reason"):
+        with self.assertRaisesRegex(UserError, "scrap reason"):
             wizard.action_post()
         self.assertNothingPosted()
         reason = self.env["stock.scrap.reason.tag"].create({"name": "Damaged"})
@@ -122,14 +125,14 @@ class TestScrap(BackflushCommon):
     def test_locked_date_is_refused(self):
         wizard = self._wizard([(self.component_a, 1)])
         self.company.fiscalyear_lock_date = wizard.date
-        with self.assertRaisesRegex(ValidationError, "locked"):
+        with self.assertRaisesRegex(UserError, "locked"):
             wizard.action_post()
         self.assertNothingPosted()
 
     def test_second_click_posts_nothing_more(self):
         wizard = self._wizard([(self.component_a, 1)])
         wizard.action_post()
-        with self.assertRaisesRegex(ValidationError, "already been posted"):
+        with self.assertRaisesRegex(UserError, "already been posted"):
             wizard.action_post()
         self.assertEqual(len(self._scrap_postings()), 1)
 
@@ -138,7 +141,7 @@ class TestScrap(BackflushCommon):
         production = self._make_mo(5)
         self._mark_done(production)
         wizard = self._wizard([(self.component_a, 1)], production=production)
-        with self.assertRaisesRegex(ValidationError, "not under a backflush trigger"):
+        with self.assertRaisesRegex(UserError, "not under a backflush trigger"):
             wizard.action_post()
 
     def test_only_accountants_and_manufacturing_administrators_post(self):
@@ -168,7 +171,7 @@ class TestScrap(BackflushCommon):
                 }
             )
         )
-        self.assertTrue(wizard.preview_html)
+        self.assertTrue(wizard.preview_line_ids)
         reason = self.env["stock.scrap.reason.tag"].with_user(accountant).search([], limit=1)
         wizard.line_ids.reason_tag_ids = reason
         wizard.action_post()
@@ -234,5 +237,5 @@ class TestScrap(BackflushCommon):
         form.product_qty = 100
         form.save().action_unbuild()
         wizard = self._wizard([(self.finished, 1)])
-        with self.assertRaisesRegex(ValidationError, "scrapped or unbuilt"):
+        with self.assertRaisesRegex(UserError, "scrapped or unbuilt"):
             wizard.action_post()

@@ -1,26 +1,11 @@
-import dataclasses
-from decimal import Decimal
-
-from markupsafe import Markup
-
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, date_utils, format_amount, format_date
 
-from ..costing import (
-    CONVERSION,
-    CONVERSION_CONTROL,
-    PRODUCTION_VARIANCE,
-    Entry,
-    EntryLine,
-    is_zero,
-    round_money,
-    summarize,
-)
+from ..costing import ConversionClose, close_entry, is_zero
 from ..costing.event import Event
-from ..costing.values import EVENT_PERIOD_CLOSE
-
-ZERO = Decimal(0)
+from ..costing.money import to_decimal
+from ..costing.values import EVENT_PERIOD_CLOSE, ZERO
 
 
 class MrpBackflushConversionCloseWizard(models.TransientModel):
@@ -123,10 +108,13 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
         help="Actual minus applied: positive when under-applied (the write-off account is "
         "debited), negative when over-applied (it is credited).",
     )
-    preview_html = fields.Html(
+    preview_line_ids = fields.One2many(
+        "mrp.backflush.conversion.close.wizard.preview",
+        "wizard_id",
         string="Entry Preview",
-        compute="_compute_preview",
-        sanitize=False,  # built here with every value escaped
+        compute="_compute_preview_line_ids",
+        store=True,
+        readonly=True,
     )
 
     # ------------------------------------------------------------------
@@ -192,12 +180,9 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
     # The closing entry: one builder for the preview and the posting
     # ------------------------------------------------------------------
 
-    def _rounding(self):
-        return Decimal(repr(self.currency_id.rounding))
-
     def _balances(self, accounts):
-        """{account id: rounded Decimal balance (debit positive)} over the range, posted
-        entries of the company, for the accounts with a non-zero balance."""
+        """{account id: Decimal balance (debit positive)} over the range, posted entries
+        of the company."""
         self.ensure_one()
         account_ids = accounts._origin.ids
         if not (account_ids and self.company_id and self.date_from and self.date_to):
@@ -213,59 +198,24 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
             groupby=["account_id"],
             aggregates=["balance:sum"],
         )
-        rounding = self._rounding()
-        balances = {}
-        for account, balance in groups:
-            amount = round_money(Decimal(repr(balance or 0.0)), rounding)
-            if not is_zero(amount, rounding):
-                balances[account.id] = amount
-        return balances
+        return {account.id: to_decimal(balance) for account, balance in groups}
 
-    def _close_figures(self):
-        """(entry, control total, applied total, difference) of the close, as Decimals.
-
-        The entry has, per applied account, the opposite of its balance (a debit of its
-        credit balance), per control account the opposite of its balance (a credit of its
-        debit balance), and the difference on the write-off account (debit when
-        under-applied). Without a write-off account its line has the account None.
-        """
+    def _close_result(self):
+        """The costing CloseResult of this close: its entry (previewed and posted) and
+        its totals."""
         self.ensure_one()
-        rounding = self._rounding()
-        applied = self._balances(self.applied_account_ids)
-        control = self._balances(self.control_account_ids)
-        lines = [
-            EntryLine(account=account, amount=-balance, kind=kind)
-            for balances, kind in ((applied, CONVERSION), (control, CONVERSION_CONTROL))
-            for account, balance in balances.items()
-        ]
-        control_total = sum(control.values(), ZERO)
-        applied_total = -sum(applied.values(), ZERO)
-        difference = control_total - applied_total
-        if not is_zero(difference, rounding):
-            lines.append(
-                EntryLine(
-                    account=self.target_account_id._origin.id or None,
-                    amount=difference,
-                    kind=PRODUCTION_VARIANCE,
-                )
+        return close_entry(
+            ConversionClose(
+                applied=self._balances(self.applied_account_ids),
+                control=self._balances(self.control_account_ids),
+                write_off_account=self.target_account_id._origin.id or None,
+                rounding=to_decimal(self.currency_id.rounding or 0.01),
             )
-        return Entry(tuple(lines)), control_total, applied_total, difference
+        )
 
     def _close_entry(self):
         """The costing Entry this wizard posts (and previews)."""
-        return self._close_figures()[0]
-
-    def _preview_lines(self):
-        """The lines of the closing entry: [{account, debit, credit}] (floats)."""
-        Account = self.env["account.account"]
-        return [
-            {
-                "account": Account.browse(line.account) if line.account else Account,
-                "debit": float(line.debit),
-                "credit": float(line.credit),
-            }
-            for line in self._close_entry().lines
-        ]
+        return self._close_result().entry
 
     @api.depends(
         "company_id",
@@ -277,49 +227,34 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
     )
     def _compute_preview(self):
         for wizard in self:
-            entry, control_total, applied_total, difference = wizard._close_figures()
-            wizard.control_total = float(control_total)
-            wizard.applied_total = float(applied_total)
-            wizard.difference = float(difference)
-            wizard.preview_html = wizard._preview_html(entry)
+            result = wizard._close_result()
+            wizard.control_total = float(result.control_total)
+            wizard.applied_total = float(result.applied_total)
+            wizard.difference = float(result.difference)
 
-    def _preview_html(self, entry):
-        if not entry.lines:
-            return Markup('<p class="text-muted">%s</p>') % self.env._(
-                "Nothing to close: the control and applied accounts have no balance "
-                "over this range."
-            )
-        currency = self.currency_id
-        Account = self.env["account.account"]
-
-        def money(amount):
-            return format_amount(self.env, float(amount), currency) if amount else ""
-
-        rows = Markup().join(
-            Markup('<tr><td>%s</td><td class="text-end">%s</td><td class="text-end">%s</td></tr>')
-            % (
-                Account.browse(line.account).display_name
-                if line.account
-                else self.env._("(choose the write-off account)"),
-                money(line.debit),
-                money(line.credit),
-            )
-            for line in entry.lines
-        )
-        return Markup(
-            '<table class="table table-sm o_list_table"><thead><tr>'
-            '<th>%s</th><th class="text-end">%s</th><th class="text-end">%s</th>'
-            "</tr></thead><tbody>%s</tbody><tfoot><tr>"
-            '<th></th><th class="text-end">%s</th><th class="text-end">%s</th>'
-            "</tr></tfoot></table>"
-        ) % (
-            self.env._("Account"),
-            self.env._("Debit"),
-            self.env._("Credit"),
-            rows,
-            money(entry.total_debit),
-            money(entry.total_credit),
-        )
+    @api.depends(
+        "company_id",
+        "date_from",
+        "date_to",
+        "control_account_ids",
+        "applied_account_ids",
+        "target_account_id",
+    )
+    def _compute_preview_line_ids(self):
+        labels = dict(self.env["account.move.line"]._fields["backflush_kind"].selection)
+        for wizard in self:
+            wizard.preview_line_ids = [Command.clear()] + [
+                Command.create(
+                    {
+                        "sequence": sequence,
+                        "account_id": line.account or False,
+                        "label": labels[line.kind],
+                        "debit": float(line.debit),
+                        "credit": float(line.credit),
+                    }
+                )
+                for sequence, line in enumerate(wizard._close_entry().lines, start=1)
+            ]
 
     # ------------------------------------------------------------------
     # Posting
@@ -445,11 +380,11 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
 
     def _close_event(self):
         self.ensure_one()
-        entry, _control_total, applied_total, difference = self._close_figures()
-        rounding = self._rounding()
+        result = self._close_result()
+        difference = result.difference
         company = self.company_id
         target = self.target_account_id
-        if is_zero(difference, rounding):
+        if is_zero(difference, to_decimal(self.currency_id.rounding)):
             note = self.env._("Applied conversion costs equal the actual ones: no write-off.")
         else:
             note = self.env._(
@@ -460,15 +395,14 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
                 side=self.env._("debit") if difference > 0 else self.env._("credit"),
             )
         name = self.env._("Conversion close %(range)s", range=self._range_label())
-        summary = dataclasses.replace(summarize(entry), conversion_standard=applied_total)
         return Event(
             key=self._event_key(),
             kind=EVENT_PERIOD_CLOSE,
             company=company.id,
             name=name,
             ref=name,
-            entry=entry,
-            summary=summary,
+            entry=result.entry,
+            summary=result.summary,
             quantity=ZERO,
             date=self.date_to,
             period_start=self.date_from,
@@ -502,3 +436,19 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
             "view_mode": "form",
             "target": "current",
         }
+
+
+class MrpBackflushConversionCloseWizardPreview(models.TransientModel):
+    _name = "mrp.backflush.conversion.close.wizard.preview"
+    _description = "Close Conversion Costs Entry Preview"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one(
+        "mrp.backflush.conversion.close.wizard", required=True, ondelete="cascade"
+    )
+    sequence = fields.Integer()
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    account_id = fields.Many2one("account.account", string="Account", readonly=True)
+    label = fields.Char(readonly=True)
+    debit = fields.Monetary(readonly=True)
+    credit = fields.Monetary(readonly=True)

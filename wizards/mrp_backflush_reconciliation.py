@@ -33,12 +33,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import formatLang
 
-from ..costing import CostingError, round_money
+from ..costing import CostingError, FinishedOnHand, reconciliation_rows
 from ..costing.money import to_decimal
-
-# Triggers whose components are inventoried in RIP.
-SHIPMENT = "shipment"
-RIP_TRIGGERS = ("completion", SHIPMENT)
+from ..costing.values import RIP_TRIGGERS, TRIGGER_SHIPMENT
 
 AMOUNT_FIELDS = (
     "ledger_balance",
@@ -166,10 +163,10 @@ class MrpBackflushReconciliation(models.TransientModel):
             raise AccessError(
                 self.env._("You are not allowed to check the books of %s.", company.display_name)
             )
-        rounding = to_decimal(company.currency_id.rounding)
         standards, notes = self._finished_standards()
-        accounts = self.env["account.account"].browse(
-            sorted(
+        accounts = (
+            self.env["account.account"]
+            .browse(
                 {
                     component.account
                     for _product, _trigger, standard in standards
@@ -177,24 +174,27 @@ class MrpBackflushReconciliation(models.TransientModel):
                     if component.account
                 }
             )
+            .sorted(lambda account: (account.code or "", account.id))
         )
-        ledger = self._ledger_balances(accounts)
-        components = self._component_values(accounts)
-        finished = self._finished_material(
-            [(product, standard) for product, trigger, standard in standards if trigger == SHIPMENT]
+        shipment_standards = [
+            (product, standard)
+            for product, trigger, standard in standards
+            if trigger == TRIGGER_SHIPMENT
+        ]
+        rows = reconciliation_rows(
+            accounts=accounts.ids,
+            ledger=self._ledger_balances(accounts),
+            components=self._component_values(accounts),
+            finished=self._finished_on_hand(shipment_standards),
+            rounding=to_decimal(company.currency_id.rounding),
         )
-        rows = []
-        for account in accounts.sorted(lambda account: (account.code or "", account.id)):
-            row = {
-                "account": account,
-                "ledger_balance": round_money(ledger.get(account.id, Decimal(0)), rounding),
-                "component_value": round_money(components.get(account.id, Decimal(0)), rounding),
-                "finished_material": round_money(finished.get(account.id, Decimal(0)), rounding),
+        return [
+            {
+                "account": self.env["account.account"].browse(row.account),
+                **{name: getattr(row, name) for name in AMOUNT_FIELDS},
             }
-            row["expected_balance"] = row["component_value"] + row["finished_material"]
-            row["difference"] = row["ledger_balance"] - row["expected_balance"]
-            rows.append(row)
-        return rows, notes
+            for row in rows
+        ], notes
 
     def _end_of_day_utc(self):
         """The end of ``date`` in the user's time zone, as a naive UTC datetime (excluded)."""
@@ -320,29 +320,18 @@ class MrpBackflushReconciliation(models.TransientModel):
                 values[account_of[product.categ_id.id]] += layers[product.id][0]
         return dict(values)
 
-    def _finished_material(self, standards):
-        """{account id: Decimal} material standard of the finished units on hand at the date.
-
-        ``standards``: ``[(product, UnitStandard)]`` of the shipment-trigger products.
-        Rounded per product and account, as a delivery of all of them would be.
-        """
+    def _finished_on_hand(self, standards):
+        """The finished units on hand at the date of the shipment-trigger products, as
+        costing FinishedOnHand values. ``standards``: ``[(product, UnitStandard)]``."""
         if not standards:
-            return {}
-        rounding = to_decimal(self.company_id.currency_id.rounding)
+            return []
         products = self.env["product.product"].concat(*(product for product, _std in standards))
         layers = self._layer_sums(products)
-        material = defaultdict(Decimal)
-        for product, standard in standards:
-            quantity = layers.get(product.id, (Decimal(0), Decimal(0)))[1]
-            if not quantity:
-                continue
-            per_account = defaultdict(Decimal)
-            for component in standard.components:
-                if component.account:
-                    per_account[component.account] += component.value_per_unit
-            for account, per_unit in per_account.items():
-                material[account] += round_money(per_unit * quantity, rounding)
-        return dict(material)
+        return [
+            FinishedOnHand(product.id, layers[product.id][1], standard)
+            for product, standard in standards
+            if product.id in layers
+        ]
 
     # ------------------------------------------------------------------
     # Buttons.

@@ -1,16 +1,22 @@
-from collections import defaultdict
-
-from markupsafe import Markup
 from psycopg2 import errors
 
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import float_compare, format_amount
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.stock_scrap import ScrapRequest
+
+# Orders the wizard records scrap against.
+WIZARD_STATES = ("progress", "to_close", "done")
 
 
 class MrpBackflushVarianceWizard(models.TransientModel):
     """Record scrapped components or finished units of an order, and post them at
-    standard against the scrap variance account (Odoo's scrap moves included)."""
+    standard against the scrap variance account (Odoo's scrap moves included).
+
+    A screen: the rules are stock.scrap._backflush_scrap_problems (Odoo's own Scrap button
+    runs them too) and the entry is mrp.production._backflush_scrap_entry, which both the
+    preview and the posting use.
+    """
 
     _name = "mrp.backflush.variance.wizard"
     _description = "Backflush Scrap / Variance"
@@ -22,147 +28,138 @@ class MrpBackflushVarianceWizard(models.TransientModel):
         domain="[('state', 'in', ('progress', 'to_close', 'done'))]",
     )
     company_id = fields.Many2one(related="production_id.company_id")
+    currency_id = fields.Many2one(related="production_id.company_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
     line_ids = fields.One2many("mrp.backflush.variance.wizard.line", "wizard_id", string="Lines")
     allowed_product_ids = fields.Many2many(
         "product.product", compute="_compute_allowed_product_ids"
     )
+    source_location_id = fields.Many2one(
+        "stock.location", string="Scrapped From", compute="_compute_locations"
+    )
+    scrap_location_id = fields.Many2one(
+        "stock.location", string="Scrap Location", compute="_compute_locations"
+    )
     state = fields.Selection([("draft", "Draft"), ("posted", "Posted")], default="draft")
-    preview_html = fields.Html(compute="_compute_preview_html", sanitize=False)
-    recorded_html = fields.Html(compute="_compute_recorded_html", sanitize=False)
+    preview_line_ids = fields.One2many(
+        "mrp.backflush.variance.wizard.preview",
+        "wizard_id",
+        string="Journal Entry to Post",
+        compute="_compute_preview",
+        store=True,
+        readonly=True,
+    )
+    problems = fields.Text(
+        compute="_compute_problems",
+        help="What must be fixed before Post, checked as the lines are entered.",
+    )
+    recorded_posting_ids = fields.Many2many(
+        "mrp.backflush.posting",
+        string="Already Recorded for this Order",
+        compute="_compute_recorded_posting_ids",
+    )
 
     @api.depends("production_id")
     def _compute_allowed_product_ids(self):
         for wizard in self:
             production = wizard.production_id
-            products = production.move_raw_ids.product_id | production.product_id
-            wizard.allowed_product_ids = products.filtered("is_storable")
-
-    # ------------------------------------------------------------------
-    # Preview: built by the same method that posts.
-    # ------------------------------------------------------------------
-
-    def _items(self):
-        """[(product, quantity in its UoM)] of the lines with a product and a quantity."""
-        return [
-            (line.product_id, line._product_quantity())
-            for line in self.line_ids
-            if line.product_id and line.quantity > 0
-        ]
-
-    def _preview_entry(self):
-        self.ensure_one()
-        production = self.production_id.with_company(self.company_id)
-        return production._backflush_scrap_entry(self._items())
-
-    @api.depends("production_id", "line_ids.product_id", "line_ids.quantity", "date")
-    def _compute_preview_html(self):
-        for wizard in self:
-            if not wizard.production_id or not wizard._items():
-                wizard.preview_html = False
-                continue
-            if not wizard.production_id._backflush_is_backflushed():
-                wizard.preview_html = Markup("<p>%s</p>") % wizard._not_backflushed_message()
-                continue
-            wizard.preview_html = wizard._entry_table(wizard._preview_entry()) + (
-                wizard._moves_table()
+            wizard.allowed_product_ids = (
+                production._backflush_scrappable_products() if production else False
             )
-
-    def _entry_table(self, entry):
-        accounts = (
-            self.env["account.account"].browse([line.account for line in entry.lines]).exists()
-        )
-        names = {account.id: account.display_name for account in accounts}
-        currency = self.company_id.currency_id
-        rows = Markup("").join(
-            Markup(
-                "<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td>"
-                "<td class='text-end'>%s</td></tr>"
-            )
-            % (
-                names.get(line.account, ""),
-                self.env["product.product"].browse(line.product).display_name
-                if line.product
-                else "",
-                format_amount(self.env, float(line.debit), currency) if line.debit else "",
-                format_amount(self.env, float(line.credit), currency) if line.credit else "",
-            )
-            for line in entry.lines
-        )
-        return Markup(
-            "<h5>%s</h5><table class='table table-sm'><thead><tr><th>%s</th><th>%s</th>"
-            "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead>"
-            "<tbody>%s</tbody></table>"
-        ) % (
-            self.env._("Journal entry to post"),
-            self.env._("Account"),
-            self.env._("Product"),
-            self.env._("Debit"),
-            self.env._("Credit"),
-            rows,
-        )
-
-    def _moves_table(self):
-        scrap_location = self._scrap_location()
-        rows = Markup("").join(
-            Markup("<tr><td>%s</td><td class='text-end'>%s %s</td><td>%s</td><td>%s</td></tr>")
-            % (
-                line.product_id.display_name,
-                line.quantity,
-                line.product_uom_id.name,
-                self._source_location().display_name,
-                scrap_location.display_name,
-            )
-            for line in self.line_ids
-            if line.product_id and line.quantity > 0
-        )
-        return Markup(
-            "<h5>%s</h5><table class='table table-sm'><thead><tr><th>%s</th>"
-            "<th class='text-end'>%s</th><th>%s</th><th>%s</th></tr></thead>"
-            "<tbody>%s</tbody></table>"
-        ) % (
-            self.env._("Stock moves to make"),
-            self.env._("Product"),
-            self.env._("Quantity"),
-            self.env._("From"),
-            self.env._("To"),
-            rows,
-        )
 
     @api.depends("production_id")
-    def _compute_recorded_html(self):
+    def _compute_locations(self):
         for wizard in self:
-            postings = wizard.production_id.backflush_posting_ids
-            if not postings:
-                wizard.recorded_html = False
-                continue
-            currency = wizard.production_id.company_id.currency_id
-            rows = Markup("").join(
-                Markup(
-                    "<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td>"
-                    "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
-                )
-                % (
-                    posting.date,
-                    dict(posting._fields["kind"].selection)[posting.kind],
-                    posting.quantity,
-                    format_amount(self.env, posting.usage_variance, currency),
-                    format_amount(self.env, posting.scrap_variance, currency),
-                )
-                for posting in postings.sorted("id")
+            production = wizard.production_id
+            wizard.source_location_id = production and (
+                production.location_dest_id
+                if production.state == "done"
+                else production.location_src_id
             )
-            wizard.recorded_html = Markup(
-                "<table class='table table-sm'><thead><tr><th>%s</th><th>%s</th>"
-                "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
-                "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
-            ) % (
-                self.env._("Date"),
-                self.env._("Kind"),
-                self.env._("Finished quantity"),
-                self.env._("Usage variance (consumption at completion)"),
-                self.env._("Scrap variance"),
-                rows,
+            wizard.scrap_location_id = production and self.env["stock.location"].search(
+                [("company_id", "=", production.company_id.id), ("scrap_location", "=", True)],
+                order="id",
+                limit=1,
             )
+
+    @api.depends("production_id")
+    def _compute_recorded_posting_ids(self):
+        for wizard in self:
+            wizard.recorded_posting_ids = wizard.production_id.backflush_posting_ids
+
+    # ------------------------------------------------------------------
+    # Preview: built by the same methods that check and post.
+    # ------------------------------------------------------------------
+
+    def _requests(self):
+        return [line._request() for line in self.line_ids if line.product_id]
+
+    def _problems(self):
+        production = self.production_id
+        if not production._backflush_is_backflushed():
+            return [self._not_backflushed_message()]
+        if not self.line_ids:
+            return [self.env._("Add at least one line to scrap.")]
+        problems = self.env["stock.scrap"]._backflush_scrap_problems(
+            production, self._requests(), self.date, states=WIZARD_STATES
+        )
+        try:
+            production._backflush_check_scrap_configuration()
+        except UserError as error:
+            problems.append(str(error))
+        return problems
+
+    def _preview_entry(self):
+        """The costing Entry Post would post for the lines with a positive quantity."""
+        self.ensure_one()
+        production = self.production_id.with_company(self.company_id)
+        items = [
+            (request.product, request.quantity)
+            for request in self._requests()
+            if request.quantity > 0
+        ]
+        return production._backflush_scrap_entry(items)
+
+    @api.depends(
+        "production_id",
+        "date",
+        "line_ids.product_id",
+        "line_ids.quantity",
+        "line_ids.lot_id",
+        "line_ids.reason_tag_ids",
+    )
+    def _compute_problems(self):
+        for wizard in self:
+            problems = wizard._problems() if wizard.production_id else []
+            wizard.problems = "\n".join(problems) or False
+
+    @api.depends("production_id", "line_ids.product_id", "line_ids.quantity")
+    def _compute_preview(self):
+        for wizard in self:
+            lines = [Command.clear()]
+            production = wizard.production_id
+            if production and wizard.line_ids and production._backflush_is_backflushed():
+                try:
+                    entry = wizard._preview_entry()
+                except UserError:
+                    entry = None  # the configuration gap is listed in problems
+                if entry:
+                    lines += [Command.create(vals) for vals in wizard._preview_line_vals(entry)]
+            wizard.preview_line_ids = lines
+
+    def _preview_line_vals(self, entry):
+        labels = dict(self.env["account.move.line"]._fields["backflush_kind"].selection)
+        return [
+            {
+                "sequence": sequence,
+                "account_id": line.account,
+                "product_id": line.product or False,
+                "label": labels.get(line.kind, line.kind),
+                "debit": float(line.debit),
+                "credit": float(line.credit),
+            }
+            for sequence, line in enumerate(entry.lines, start=1)
+        ]
 
     # ------------------------------------------------------------------
     # Posting
@@ -171,8 +168,9 @@ class MrpBackflushVarianceWizard(models.TransientModel):
     def action_post(self):
         self.ensure_one()
         self._lock_for_posting()
-        self._check_lines()
-        self._check_date()
+        problems = self._problems()
+        if problems:
+            raise UserError("\n".join(problems))
         scraps = self._make_scraps()
         postings = scraps._backflush_post_scrap(date=self.date)
         self.state = "posted"
@@ -185,119 +183,22 @@ class MrpBackflushVarianceWizard(models.TransientModel):
     def _lock_for_posting(self):
         """Refuse a second click: the wizard row is locked until the post commits."""
         if self.state == "posted":
-            raise ValidationError(self.env._("This scrap has already been posted."))
+            raise UserError(self.env._("This scrap has already been posted."))
         try:
             self.env.cr.execute(
                 "SELECT id FROM mrp_backflush_variance_wizard WHERE id = %s FOR UPDATE NOWAIT",
                 [self.id],
             )
         except errors.LockNotAvailable as error:
-            raise ValidationError(
+            raise UserError(
                 self.env._("This scrap is already being posted; wait for it to finish.")
             ) from error
-
-    def _check_lines(self):
-        production = self.production_id
-        if not production._backflush_is_backflushed():
-            raise ValidationError(self._not_backflushed_message())
-        if not self.line_ids:
-            raise ValidationError(self.env._("Add at least one line to scrap."))
-        problems = [problem for line in self.line_ids for problem in line._problems()]
-        problems += self._quantity_problems()
-        if problems:
-            raise ValidationError("\n".join(problems))
-
-    def _quantity_problems(self):
-        """More than is on hand, or more finished units than were produced."""
-        problems = []
-        requested = defaultdict(float)
-        for line in self.line_ids:
-            requested[(line.product_id, line.lot_id)] += line._product_quantity()
-        location = self._source_location()
-        production = self.production_id
-        for (product, lot), quantity in requested.items():
-            rounding = product.uom_id.rounding
-            # On hand, reserved or not: scrapping reserved components is the usual case.
-            on_hand = sum(
-                self.env["stock.quant"]
-                .sudo()
-                ._gather(product, location, lot_id=lot or None, strict=False)
-                .mapped("quantity")
-            )
-            if float_compare(quantity, on_hand, precision_rounding=rounding) > 0:
-                problems.append(
-                    self.env._(
-                        "%(product)s: %(quantity)s %(unit)s requested but only %(on_hand)s on "
-                        "hand in %(location)s.",
-                        product=product.display_name,
-                        quantity=quantity,
-                        unit=product.uom_id.name,
-                        on_hand=on_hand,
-                        location=location.display_name,
-                    )
-                )
-            if product == production.product_id:
-                left = self._finished_not_yet_scrapped()
-                if float_compare(quantity, left, precision_rounding=rounding) > 0:
-                    problems.append(
-                        self.env._(
-                            "%(product)s: %(quantity)s finished units requested but the order "
-                            "has produced only %(left)s that were not scrapped or unbuilt "
-                            "already.",
-                            product=product.display_name,
-                            quantity=quantity,
-                            left=left,
-                        )
-                    )
-        return problems
-
-    def _finished_not_yet_scrapped(self):
-        # sudo: an accountant may not read scraps and unbuilds; only counted here.
-        production = self.production_id.sudo()
-        product = production.product_id
-        produced = production.product_uom_id._compute_quantity(
-            production.qty_produced, product.uom_id, round=False
-        )
-        scrapped = sum(
-            scrap.product_uom_id._compute_quantity(scrap.scrap_qty, product.uom_id, round=False)
-            for scrap in production.scrap_ids
-            if scrap.state == "done" and scrap.product_id == product
-        )
-        unbuilt = sum(
-            unbuild.product_uom_id._compute_quantity(
-                unbuild.product_qty, product.uom_id, round=False
-            )
-            for unbuild in production.unbuild_ids
-            if unbuild.state == "done"
-        )
-        return produced - scrapped - unbuilt
-
-    def _check_date(self):
-        # Lock dates and their exceptions are the current user's; sudo only reads the
-        # journal, which a manufacturing administrator may not.
-        journal = self.company_id.sudo().backflush_journal_id
-        probe = (
-            self.env["account.move"]
-            .sudo()
-            .new({"journal_id": journal.id, "company_id": self.company_id.id, "date": self.date})
-        )
-        violated = probe._get_violated_lock_dates(self.date, False)
-        if violated:
-            lock_date = max(lock for lock, _field in violated)
-            raise ValidationError(
-                self.env._(
-                    "The accounting period of %(date)s is locked (up to %(lock)s). Choose a "
-                    "later date, or ask an accounting administrator for a lock date exception.",
-                    date=self.date,
-                    lock=lock_date,
-                )
-            )
 
     def _make_scraps(self):
         """Odoo scrap records, done, so that stock quantities stay true.
 
         Created as superuser: an accountant may post scrap without stock rights; the
-        lines were validated above under the user's own rights.
+        lines were checked above under the user's own rights.
         """
         Scrap = self.env["stock.scrap"].sudo().with_company(self.company_id)
         scraps = Scrap.create(
@@ -308,8 +209,8 @@ class MrpBackflushVarianceWizard(models.TransientModel):
                     "scrap_qty": line.quantity,
                     "product_uom_id": line.product_uom_id.id,
                     "lot_id": line.lot_id.id,
-                    "location_id": self._source_location().id,
-                    "scrap_reason_tag_ids": [(6, 0, line.reason_tag_ids.ids)],
+                    "location_id": self.source_location_id.id,
+                    "scrap_reason_tag_ids": [Command.set(line.reason_tag_ids.ids)],
                     "company_id": self.company_id.id,
                 }
                 for line in self.line_ids
@@ -317,19 +218,6 @@ class MrpBackflushVarianceWizard(models.TransientModel):
         )
         scraps.with_context(backflush_scrap_batch=True).do_scrap()
         return scraps.with_env(self.env).with_company(self.company_id)
-
-    def _source_location(self):
-        production = self.production_id
-        if production.state == "done":
-            return production.location_dest_id
-        return production.location_src_id
-
-    def _scrap_location(self):
-        return self.env["stock.location"].search(
-            [("company_id", "=", self.company_id.id), ("scrap_location", "=", True)],
-            order="id",
-            limit=1,
-        )
 
     def _not_backflushed_message(self):
         return self.env._(
@@ -356,41 +244,30 @@ class MrpBackflushVarianceWizardLine(models.TransientModel):
         "stock.lot", string="Lot/Serial Number", domain="[('product_id', '=', product_id)]"
     )
     reason_tag_ids = fields.Many2many("stock.scrap.reason.tag", string="Reasons")
+    source_location_id = fields.Many2one(related="wizard_id.source_location_id", string="From")
+    scrap_location_id = fields.Many2one(related="wizard_id.scrap_location_id", string="To")
 
-    def _product_quantity(self):
+    def _request(self):
         self.ensure_one()
-        return self.quantity  # quantity is in the product's own UoM
+        return ScrapRequest(
+            product=self.product_id,
+            quantity=self.quantity,  # in the product's own UoM
+            lot=self.lot_id,
+            reasons=self.reason_tag_ids,
+            location=self.wizard_id.source_location_id,
+        )
 
-    def _problems(self):
-        """Input errors of this line, as sentences."""
-        self.ensure_one()
-        name = self.product_id.display_name or self.env._("A line")
-        problems = []
-        if (
-            float_compare(
-                self.quantity, 0.0, precision_rounding=self.product_uom_id.rounding or 0.01
-            )
-            <= 0
-        ):
-            problems.append(self.env._("%(product)s: the quantity must be positive.", product=name))
-        if self.product_id not in self.wizard_id.allowed_product_ids:
-            problems.append(
-                self.env._(
-                    "%(product)s is neither a component nor the finished product of %(order)s.",
-                    product=name,
-                    order=self.wizard_id.production_id.name,
-                )
-            )
-        company = self.wizard_id.company_id
-        if company.backflush_scrap_reason_required and not self.reason_tag_ids:
-            problems.append(
-                self.env._(
-                    "%(product)s: give a scrap reason (your company requires one).",
-                    product=name,
-                )
-            )
-        if self.tracking in ("lot", "serial") and not self.lot_id:
-            problems.append(
-                self.env._("%(product)s is tracked: choose its lot or serial number.", product=name)
-            )
-        return problems
+
+class MrpBackflushVarianceWizardPreview(models.TransientModel):
+    _name = "mrp.backflush.variance.wizard.preview"
+    _description = "Backflush Scrap / Variance Entry Preview"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one("mrp.backflush.variance.wizard", required=True, ondelete="cascade")
+    sequence = fields.Integer()
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    account_id = fields.Many2one("account.account", string="Account", readonly=True)
+    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    label = fields.Char(readonly=True)
+    debit = fields.Monetary(readonly=True)
+    credit = fields.Monetary(readonly=True)

@@ -13,3 +13,5 @@ from . import account_move_line
 from . import res_config_settings
 from . import stock_scrap
 from . import stock_valuation_layer
+from . import mrp_backflush_period_close
+from . import mrp_backflush_books

@@ -1,22 +1,13 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, date_utils, format_amount, format_date
+from odoo.tools import date_utils
 
-from ..costing import ConversionClose, close_entry, is_zero
-from ..costing.event import Event
-from ..costing.money import to_decimal
-from ..costing.values import EVENT_PERIOD_CLOSE, ZERO
+from ..models.mrp_backflush_period_close import CloseRequest
 
 
 class MrpBackflushConversionCloseWizard(models.TransientModel):
-    """Horngren's period close of conversion costs.
-
-    For a company and a date range, the actual conversion costs booked on the Conversion
-    Costs Control accounts are compared with the Conversion Costs Applied at standard by
-    backflush costing. One entry zeroes both for the range and writes the under-applied
-    (debit) or over-applied (credit) difference off to cost of goods sold or to a chosen
-    variance account. The preview and the posted entry come from ``_close_entry``.
-    """
+    """The screen of Horngren's period close of conversion costs
+    (mrp.backflush.period.close holds its rules): a company, a range, the accounts, a
+    preview of the entry and Post."""
 
     _name = "mrp.backflush.conversion.close.wizard"
     _description = "Close Conversion Costs"
@@ -180,38 +171,19 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
     # The closing entry: one builder for the preview and the posting
     # ------------------------------------------------------------------
 
-    def _balances(self, accounts):
-        """{account id: Decimal balance (debit positive)} over the range, posted entries
-        of the company."""
+    def _close_request(self):
         self.ensure_one()
-        account_ids = accounts._origin.ids
-        if not (account_ids and self.company_id and self.date_from and self.date_to):
-            return {}
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("company_id", "=", self.company_id._origin.id),
-                ("parent_state", "=", "posted"),
-                ("date", ">=", self.date_from),
-                ("date", "<=", self.date_to),
-                ("account_id", "in", account_ids),
-            ],
-            groupby=["account_id"],
-            aggregates=["balance:sum"],
+        return CloseRequest(
+            company_id=self.company_id._origin,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            control_account_ids=self.control_account_ids._origin,
+            applied_account_ids=self.applied_account_ids._origin,
+            target_account_id=self.target_account_id._origin,
         )
-        return {account.id: to_decimal(balance) for account, balance in groups}
 
     def _close_result(self):
-        """The costing CloseResult of this close: its entry (previewed and posted) and
-        its totals."""
-        self.ensure_one()
-        return close_entry(
-            ConversionClose(
-                applied=self._balances(self.applied_account_ids),
-                control=self._balances(self.control_account_ids),
-                write_off_account=self.target_account_id._origin.id or None,
-                rounding=to_decimal(self.currency_id.rounding or 0.01),
-            )
-        )
+        return self.env["mrp.backflush.period.close"]._close_result(self._close_request())
 
     def _close_entry(self):
         """The costing Entry this wizard posts (and previews)."""
@@ -256,178 +228,9 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
                 for sequence, line in enumerate(wizard._close_entry().lines, start=1)
             ]
 
-    # ------------------------------------------------------------------
-    # Posting
-    # ------------------------------------------------------------------
-
-    def _event_key(self):
-        return f"period_close:{self.company_id.id}:{self.date_from}:{self.date_to}"
-
-    def _range_label(self):
-        return self.env._(
-            "%(start)s to %(end)s",
-            start=format_date(self.env, self.date_from),
-            end=format_date(self.env, self.date_to),
-        )
-
-    def _check_closable(self):
-        """Raise a UserError saying why this close cannot be posted, if it cannot."""
-        self.ensure_one()
-        company = self.company_id
-        if self.date_from > self.date_to:
-            raise UserError(
-                self.env._(
-                    "The range starts on %(start)s, after its end %(end)s.",
-                    start=format_date(self.env, self.date_from),
-                    end=format_date(self.env, self.date_to),
-                )
-            )
-        today = fields.Date.context_today(self)
-        if self.date_to > today:
-            raise UserError(
-                self.env._(
-                    "The range ends on %(end)s, after today: costs booked in it later could "
-                    "never be closed (a range may not overlap a closed one). Close it once it "
-                    "is over.",
-                    end=format_date(self.env, self.date_to),
-                )
-            )
-        if not self.control_account_ids:
-            raise UserError(
-                self.env._(
-                    "Choose the Conversion Costs Control accounts, where the actual labour "
-                    "and overhead were booked."
-                )
-            )
-        if not company.backflush_journal_id:
-            raise UserError(
-                self.env._(
-                    "Company %s has no backflush journal: set it in Settings > Companies.",
-                    company.name,
-                )
-            )
-        Posting = self.env["mrp.backflush.posting"]
-        earlier = Posting.search([("event_key", "=", self._event_key())], limit=1)
-        if earlier:
-            raise UserError(
-                self.env._(
-                    "The conversion costs of %(range)s were already closed by %(close)s "
-                    "(entry %(entry)s). Nothing was posted again.",
-                    range=self._range_label(),
-                    close=earlier.name,
-                    entry=earlier.move_id.name or "-",
-                )
-            )
-        overlapping = Posting.search(
-            [
-                ("kind", "=", EVENT_PERIOD_CLOSE),
-                ("company_id", "=", company.id),
-                ("period_start", "<=", self.date_to),
-                ("period_end", ">=", self.date_from),
-            ],
-            limit=1,
-        )
-        if overlapping:
-            raise UserError(
-                self.env._(
-                    "The range %(range)s overlaps %(close)s, which closed %(start)s to "
-                    "%(end)s (entry %(entry)s). Choose a range that does not overlap a closed "
-                    "one.",
-                    range=self._range_label(),
-                    close=overlapping.name,
-                    start=format_date(self.env, overlapping.period_start),
-                    end=format_date(self.env, overlapping.period_end),
-                    entry=overlapping.move_id.name or "-",
-                )
-            )
-        both = self.control_account_ids & self.applied_account_ids
-        if both:
-            raise UserError(
-                self.env._(
-                    "%s cannot be both a control and an applied account.",
-                    ", ".join(both.mapped("display_name")),
-                )
-            )
-        if self.target_account_id in self.control_account_ids | self.applied_account_ids:
-            raise UserError(
-                self.env._(
-                    "The write-off account %s is one of the control or applied accounts: "
-                    "choose another one.",
-                    self.target_account_id.display_name,
-                )
-            )
-        locks = company._get_violated_lock_dates(self.date_to, False, company.backflush_journal_id)
-        if locks:
-            raise UserError(
-                self.env._(
-                    "The closing entry would be dated %(date)s, which is locked: "
-                    "%(locks)s. Close the conversion costs before locking the period.",
-                    date=format_date(self.env, self.date_to),
-                    locks=company._format_lock_dates(locks),
-                )
-            )
-
-    def _lock_company_closes(self):
-        """Serialize the period closes of the company: a concurrent close, which touched
-        the same row, makes this transaction fail and be retried (then it sees that close
-        and refuses an overlapping range)."""
-        self.env.cr.execute(
-            SQL(
-                "UPDATE res_company SET write_date = write_date WHERE id = %s",
-                self.company_id.id,
-            )
-        )
-
-    def _close_event(self):
-        self.ensure_one()
-        result = self._close_result()
-        difference = result.difference
-        company = self.company_id
-        target = self.target_account_id
-        if is_zero(difference, to_decimal(self.currency_id.rounding)):
-            note = self.env._("Applied conversion costs equal the actual ones: no write-off.")
-        else:
-            note = self.env._(
-                "%(kind)s conversion costs of %(amount)s written off to %(account)s (%(side)s).",
-                kind=self.env._("Under-applied") if difference > 0 else self.env._("Over-applied"),
-                amount=format_amount(self.env, float(abs(difference)), self.currency_id),
-                account=target.display_name,
-                side=self.env._("debit") if difference > 0 else self.env._("credit"),
-            )
-        name = self.env._("Conversion close %(range)s", range=self._range_label())
-        return Event(
-            key=self._event_key(),
-            kind=EVENT_PERIOD_CLOSE,
-            company=company.id,
-            name=name,
-            ref=name,
-            entry=result.entry,
-            summary=result.summary,
-            quantity=ZERO,
-            date=self.date_to,
-            period_start=self.date_from,
-            period_end=self.date_to,
-            note=note,
-        )
-
     def action_post(self):
         self.ensure_one()
-        if not (self.env.su or self.env.user.has_group("account.group_account_manager")):
-            raise AccessError(
-                self.env._("Only accounting administrators can close conversion costs.")
-            )
-        wizard = self.with_company(self.company_id)
-        wizard._lock_company_closes()
-        wizard._check_closable()
-        if not wizard._close_entry().lines:
-            raise UserError(
-                self.env._(
-                    "Nothing to close: the control and applied accounts have no balance "
-                    "from %(range)s.",
-                    range=wizard._range_label(),
-                )
-            )
-        posting = wizard.env["mrp.backflush.posting"]._post_events([wizard._close_event()])
+        posting = self.env["mrp.backflush.period.close"]._post_close(self._close_request())
         return {
             "type": "ir.actions.act_window",
             "name": posting.name,

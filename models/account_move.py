@@ -23,6 +23,22 @@ class AccountMove(models.Model):
             move.show_reset_to_draft_button = False
         return result
 
+    def _backflush_entries(self):
+        """The entries of ``self`` that a backflush register record points to."""
+        return self.filtered(lambda move: move.sudo().backflush_posting_ids)
+
+    def write(self, vals):
+        # Any path that takes a posted backflush entry out of the posted state (write,
+        # button_draft, button_cancel, RPC) is refused: the register would still say
+        # Posted while the ledger lost the entry.
+        if "state" in vals and vals["state"] != "posted":
+            self.filtered(lambda move: move.state == "posted")._backflush_refuse_undo()
+        return super().write(vals)
+
+    def unlink(self):
+        self._backflush_refuse_undo()
+        return super().unlink()
+
     def button_draft(self):
         self._backflush_refuse_undo()
         return super().button_draft()
@@ -31,17 +47,30 @@ class AccountMove(models.Model):
         self._backflush_refuse_undo()
         return super()._reverse_moves(default_values_list=default_values_list, cancel=cancel)
 
-    def _backflush_refuse_undo(self):
-        """Backflush entries are undone by the operation that undoes their event, so that
-        the register and later mirrors stay right."""
-        backflushed = self.filtered(lambda move: move.sudo().backflush_posting_ids)
+    def _backflush_refuse_line_change(self):
+        backflushed = self._backflush_entries()
         if backflushed:
             raise UserError(
                 self.env._(
-                    "%(entries)s were posted by backflush costing and are kept in its "
-                    "register: they cannot be reset or reversed by hand. Undo the event "
-                    "itself instead: unbuild the order, return the delivery, or record the "
-                    "difference with Record scrap / variance.",
+                    "%(entries)s: posted by backflush costing and kept in its register, so "
+                    "its journal items cannot be added, deleted, or changed in account, "
+                    "amount, product or quantity. Undo the event itself instead (unbuild, "
+                    "return, Record scrap / variance).",
+                    entries=", ".join(backflushed.mapped("name")),
+                )
+            )
+
+    def _backflush_refuse_undo(self):
+        """Backflush entries are undone by the operation that undoes their event, so that
+        the register and later mirrors stay right."""
+        backflushed = self._backflush_entries()
+        if backflushed:
+            raise UserError(
+                self.env._(
+                    "%(entries)s: posted by backflush costing and kept in its register, so "
+                    "it cannot be reset to draft, cancelled, deleted or reversed by hand. "
+                    "Undo the event itself instead: unbuild the order, return the delivery, "
+                    "or record the difference with Record scrap / variance.",
                     entries=", ".join(backflushed.mapped("name")),
                 )
             )

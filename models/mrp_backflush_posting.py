@@ -137,7 +137,11 @@ class MrpBackflushPosting(models.Model):
     rounding_difference = fields.Monetary(readonly=True)
     finished_value = fields.Monetary(readonly=True)
     move_id = fields.Many2one(
-        "account.move", string="Journal Entry", readonly=True, index="btree_not_null"
+        "account.move",
+        string="Journal Entry",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
     )
     reversed_posting_id = fields.Many2one(
         "mrp.backflush.posting",
@@ -157,7 +161,7 @@ class MrpBackflushPosting(models.Model):
     scrap_ids = fields.Many2many("stock.scrap", string="Scraps", readonly=True)
     period_start = fields.Date(readonly=True, help="Period close: first day of the closed range.")
     period_end = fields.Date(readonly=True, help="Period close: last day of the closed range.")
-    note = fields.Text(readonly=True)
+    note = fields.Text(help="A note anyone who may read the register can keep here.")
 
     _sql_constraints = [
         (
@@ -167,11 +171,36 @@ class MrpBackflushPosting(models.Model):
         ),
     ]
 
+    # The register is append-only: after its creation a record changes only through the
+    # posting path itself (reversed quantity, state, the note of a shifted date); a user
+    # may edit nothing but the note.
+    _USER_WRITABLE_FIELDS = frozenset({"note"})
+
     @api.model_create_multi
     def create(self, vals_list):
         postings = super().create(vals_list)
         postings.reversed_posting_id._update_reversed_quantity()
         return postings
+
+    def write(self, vals):
+        internal = self.env.context.get("backflush_register_update")
+        if not internal and set(vals) - self._USER_WRITABLE_FIELDS:
+            raise UserError(
+                self.env._(
+                    "The Backflush Register is a record of what was posted: only its note "
+                    "can be edited. To change a posting, undo its event (unbuild, return, "
+                    "Record scrap / variance)."
+                )
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        raise UserError(
+            self.env._(
+                "Backflush Register records cannot be deleted: each one is the trace of a "
+                "posted or queued event. Undo the event itself instead."
+            )
+        )
 
     @api.depends("date", "accounting_date")
     def _compute_date_shifted(self):
@@ -383,7 +412,7 @@ class MrpBackflushPosting(models.Model):
                 event=posting.date,
                 accounting=posting.accounting_date,
             )
-            posting.note = note
+            posting.with_context(backflush_register_update=True).note = note
             posting.move_id.narration = note
 
     # ------------------------------------------------------------------
@@ -414,7 +443,7 @@ class MrpBackflushPosting(models.Model):
             reversed_quantity = sum(posting.reversal_ids.mapped("quantity"))
             rounding = posting.product_id.uom_id.rounding
             done = float_compare(reversed_quantity, posting.quantity, precision_rounding=rounding)
-            posting.write(
+            posting.with_context(backflush_register_update=True).write(
                 {
                     "reversed_quantity": reversed_quantity,
                     "state": "reversed" if done >= 0 else posting.state,

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..costing import (
     ByProduct,
@@ -308,6 +309,42 @@ class MrpProduction(models.Model):
         self.env["mrp.backflush.posting"]._raise_configuration_problems(
             self.env._("the scrap of %s", ", ".join(self.mapped("name"))), problems
         )
+
+    def _backflush_completion_postings(self):
+        """The posted completion records of this order, oldest first."""
+        self.ensure_one()
+        return (
+            self.sudo()
+            .backflush_posting_ids.filtered(
+                lambda posting: posting.kind == EVENT_COMPLETION and posting.state == "posted"
+            )
+            .sorted("id")
+        )
+
+    def _backflush_lock_completions(self):
+        """Lock this order's completion records until the transaction ends."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM mrp_backflush_posting WHERE production_id IN %s AND kind = %s "
+                "FOR UPDATE",
+                tuple(self.ids),
+                EVENT_COMPLETION,
+            )
+        )
+
+    def _backflush_open_completed_quantity(self):
+        """Finished units completed (and posted) by this order that no unbuild or scrap
+        has taken back yet, in the product's unit: what may still be unbuilt."""
+        self.ensure_one()
+        completions = self._backflush_completion_postings()
+        completed = sum(posting._open_quantity() for posting in completions)
+        product = self.product_id
+        scrapped = sum(
+            scrap.product_uom_id._compute_quantity(scrap.scrap_qty, product.uom_id, round=False)
+            for scrap in self.sudo().scrap_ids
+            if scrap.state == "done" and scrap.product_id == product
+        )
+        return completed - scrapped
 
     def _backflush_scrappable_products(self):
         """The stored products whose scrap against this order is costed at standard."""

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_round
 
 from ..costing import ByProduct, Consumption, completion_entry, reversal_entry, summarize
 from ..costing.event import Event
@@ -24,16 +25,55 @@ class MrpUnbuild(models.Model):
     def action_unbuild(self):
         # mrp: does the unbuild's moves; their own entries are suppressed by
         # stock.move._backflush_replaces_entry, and the mirror is posted here.
+        mirrored = self.filtered(lambda unbuild: unbuild._backflush_mirrors())
+        mirrored.filtered("mo_id")._backflush_check_open_quantity()
         result = super().action_unbuild()
-        for unbuild in self.filtered(lambda unbuild: unbuild._backflush_mirrors()):
+        for unbuild in mirrored:
             unbuild.with_company(unbuild.company_id)._backflush_post_reversal()
         return result
 
-    def _backflush_post_reversal(self):
+    def _backflush_quantity(self):
+        """The unbuilt quantity in the product's own unit."""
         self.ensure_one()
-        quantity = self.product_uom_id._compute_quantity(
+        return self.product_uom_id._compute_quantity(
             self.product_qty, self.product_id.uom_id, round=False
         )
+
+    def _backflush_check_open_quantity(self):
+        """Refuse to unbuild more of an order than its completions still hold.
+
+        The order's completion postings are locked first: of two unbuilds of one order at
+        the same time, the second waits, then fails to serialize (the first updated the
+        postings' reversed quantity) and is retried by Odoo, which then refuses it here.
+        """
+        for unbuild in self:
+            production = unbuild.mo_id
+            production._backflush_lock_completions()
+            open_quantity = production._backflush_open_completed_quantity()
+            rounding = unbuild.product_id.uom_id.rounding
+            if (
+                float_compare(
+                    unbuild._backflush_quantity(), open_quantity, precision_rounding=rounding
+                )
+                > 0
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(order)s has only %(open)s %(unit)s left to unbuild (completed and "
+                        "not yet unbuilt or scrapped); %(unbuild)s asks for %(quantity)s. "
+                        "Unbuild at most %(open)s, or unbuild the other units without the "
+                        "manufacturing order.",
+                        order=production.name,
+                        open=float_round(open_quantity, precision_rounding=rounding),
+                        unit=unbuild.product_id.uom_id.name,
+                        unbuild=unbuild.name,
+                        quantity=unbuild._backflush_quantity(),
+                    )
+                )
+
+    def _backflush_post_reversal(self):
+        self.ensure_one()
+        quantity = self._backflush_quantity()
         if self.mo_id:
             events = [
                 self._backflush_reversal_event(posting, taken)
@@ -45,9 +85,7 @@ class MrpUnbuild(models.Model):
 
     def _backflush_shares(self, quantity):
         """(completion posting, quantity undone) pairs, oldest completion first."""
-        postings = self.mo_id.backflush_posting_ids.filtered(
-            lambda posting: posting.kind == EVENT_COMPLETION and posting.state == "posted"
-        ).sorted("id")
+        postings = self.mo_id._backflush_completion_postings()
         shares = []
         rounding = self.product_id.uom_id.rounding
         for posting in postings:

@@ -7,3 +7,4 @@ from . import test_standard_cost
 from . import test_scrap
 from . import test_reconciliation
 from . import test_conversion_close
+from . import test_integrity

@@ -1,3 +1,5 @@
+import math
+
 from psycopg2 import errors
 
 from odoo import Command, api, fields, models
@@ -246,6 +248,29 @@ class MrpBackflushVarianceWizardLine(models.TransientModel):
     reason_tag_ids = fields.Many2many("stock.scrap.reason.tag", string="Reasons")
     source_location_id = fields.Many2one(related="wizard_id.source_location_id", string="From")
     scrap_location_id = fields.Many2one(related="wizard_id.scrap_location_id", string="To")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_quantity_is_a_number(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_quantity_is_a_number(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_quantity_is_a_number(self, vals):
+        # NaN and infinity reach the ORM over RPC, which fails on them with a raw error.
+        quantity = vals.get("quantity")
+        if isinstance(quantity, (int, float)) and not math.isfinite(quantity):
+            raise UserError(
+                self.env._(
+                    "The quantity %(quantity)s is not a number: enter the quantity scrapped, "
+                    "in the product's unit.",
+                    quantity=quantity,
+                )
+            )
 
     def _request(self):
         self.ensure_one()

@@ -82,6 +82,90 @@ class ProductCategory(models.Model):
         "with the material standard of the completed units.",
     )
 
+    # Backflush settings: what an accounting administrator decides, for the ledger's sake.
+    _BACKFLUSH_SETTINGS = frozenset(
+        {
+            "property_backflush_trigger",
+            "property_backflush_conversion_account_id",
+            "property_backflush_usage_variance_account_id",
+            "property_backflush_scrap_variance_account_id",
+            "property_backflush_production_variance_account_id",
+            "property_backflush_clearing_account_id",
+        }
+    )
+
+    def write(self, vals):
+        if self._BACKFLUSH_SETTINGS.intersection(vals):
+            self._backflush_check_settings_access()
+            if "property_backflush_trigger" in vals:
+                new_trigger = vals["property_backflush_trigger"] or TRIGGER_NONE
+                self.filtered(
+                    lambda category: category._backflush_trigger() != new_trigger
+                )._backflush_check_trigger_change(new_trigger)
+        return super().write(vals)
+
+    def _backflush_check_settings_access(self):
+        if self.env.su or self.env.user.has_group("account.group_account_manager"):
+            return
+        raise UserError(
+            self.env._(
+                "Only accounting administrators may change the backflush trigger and accounts "
+                "of a product category: they decide where production is posted. Ask one to "
+                "set %(categories)s.",
+                categories=", ".join(self.mapped("display_name")),
+            )
+        )
+
+    def _backflush_check_trigger_change(self, new_trigger):
+        """Refuse to change the trigger while something costed under the old one is under
+        way: orders in progress, or (to or from Shipment) finished units on hand, which the
+        finished goods account holds under one trigger and RIP under the other."""
+        if not self:
+            return
+        products = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .search([("categ_id", "in", self.ids)])
+        )
+        waiting = []
+        productions = self.env["mrp.production"].search(
+            [
+                ("product_id", "in", products.ids),
+                ("company_id", "=", self.env.company.id),
+                "|",
+                ("state", "in", ("progress", "to_close")),
+                "&",
+                ("state", "=", "confirmed"),
+                ("backflush_posting_ids", "!=", False),
+            ]
+        )
+        waiting += [
+            self.env._("finish or cancel %(order)s", order=production.name)
+            for production in productions
+        ]
+        old_triggers = set(self.mapped(lambda category: category._backflush_trigger()))
+        if TRIGGER_SHIPMENT in old_triggers | {new_trigger}:
+            made = products.filtered(lambda product: product._backflush_bom())
+            waiting += [
+                self.env._(
+                    "deliver or scrap the %(quantity)s %(unit)s of %(product)s on hand",
+                    quantity=product.qty_available,
+                    unit=product.uom_id.name,
+                    product=product.display_name,
+                )
+                for product in made
+                if product.qty_available > 0
+            ]
+        if waiting:
+            raise UserError(
+                self.env._(
+                    "The backflush trigger of %(categories)s cannot change now: what is under "
+                    "way was costed under the current one. First:\n%(waiting)s",
+                    categories=", ".join(self.mapped("display_name")),
+                    waiting="\n".join(f"- {item}" for item in waiting),
+                )
+            )
+
     def _backflush_trigger(self):
         """The trigger in the current company; an unset value means ``none``."""
         self.ensure_one()

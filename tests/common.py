@@ -127,6 +127,18 @@ class BackflushCommon(AccountTestInvoicingCommon):
             company_ids=[Command.set(self.company.ids)],
         )
 
+    def _force_trigger(self, category, trigger):
+        """Set ``category``'s trigger past the rule that refuses a change while finished
+        units or orders are under way (product.category._backflush_check_trigger_change):
+        for tests that reuse one plant under several triggers."""
+        self.env.cr.execute(
+            "UPDATE product_category SET property_backflush_trigger = "
+            "COALESCE(property_backflush_trigger, '{}') || jsonb_build_object(%s::text, %s::text) "
+            "WHERE id = %s",
+            [str(self.company.id), trigger, category.id],
+        )
+        category.invalidate_recordset(["property_backflush_trigger"])
+
     # ---- flow helpers ---------------------------------------------------
 
     def _receive(self, product, quantity):

@@ -174,3 +174,48 @@ class TestIntegrity(BackflushCommon):
             with self.subTest(quantity), self.assertRaisesRegex(UserError, "is not a number"):
                 self._wizard(self.production, quantity=quantity).action_post()
         self.assertFalse(self._scraps())
+
+
+@tagged("post_install", "-at_install")
+class TestCategorySettings(BackflushCommon):
+    """Backflush settings of a category belong to accounting administrators and do not
+    change under what is still being costed (issue: ledger integrity, 1.6)."""
+
+    def test_only_accounting_administrators_change_backflush_settings(self):
+        mrp_admin = self._make_user("bf_settings_mrp_admin", "mrp.group_mrp_manager")
+        category = self.finished_categ.with_user(mrp_admin)
+        for values in (
+            {"property_backflush_trigger": "none"},
+            {"property_backflush_scrap_variance_account_id": self.usage_variance.id},
+        ):
+            with (
+                self.subTest(values),
+                self.assertRaisesRegex(UserError, "Only accounting administrators"),
+            ):
+                category.write(values)
+        category.name = "Finished goods (renamed)"  # other fields stay theirs
+        manager = self._make_user(
+            "bf_settings_account_admin", "account.group_account_manager,mrp.group_mrp_manager"
+        )
+        self.finished_categ.with_user(manager).property_backflush_trigger = "completion_only"
+        self.assertEqual(self.finished_categ.property_backflush_trigger, "completion_only")
+
+    def test_trigger_change_waits_for_orders_in_progress(self):
+        self._receive(self.component_a, 20)
+        self._receive(self.component_b, 10)
+        production = self._make_mo(10)
+        self._produce(production, 5)
+        self._mark_done(production, backorder=True)
+        in_progress = production.procurement_group_id.mrp_production_ids - production
+        self._produce(in_progress, 1)
+        in_progress.state = "progress"  # started on the floor
+        with self.assertRaisesRegex(UserError, f"finish or cancel {in_progress.name}"):
+            self.finished_categ.property_backflush_trigger = "none"
+        self.assertEqual(self.finished_categ.property_backflush_trigger, "completion")
+
+    def test_shipment_trigger_change_waits_for_finished_units_on_hand(self):
+        self._receive(self.component_a, 20)
+        self._receive(self.component_b, 10)
+        self._mark_done(self._make_mo(10))
+        with self.assertRaisesRegex(UserError, "deliver or scrap the 10"):
+            self.finished_categ.property_backflush_trigger = "shipment"

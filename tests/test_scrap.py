@@ -65,7 +65,7 @@ class TestScrap(BackflushCommon):
         self.assertEqual(set(previewed), set(posted), "the preview lines show the same accounts")
 
     def test_finished_units_under_shipment_leave_rip_and_conversion_applied(self):
-        self.finished_categ.property_backflush_trigger = "shipment"
+        self._force_trigger(self.finished_categ, "shipment")
         production = self._make_mo(10)
         self._mark_done(production)
         self._wizard([(self.finished, 2)], production=production).action_post()

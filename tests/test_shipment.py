@@ -221,7 +221,7 @@ class TestShipment(BackflushCommon):
             )
         )
 
-        self.finished_categ.property_backflush_trigger = "completion"
+        self._force_trigger(self.finished_categ, "completion")
         picking = self._deliver(self.finished, 5)
         entry = self._picking_entries(picking)
         self.assertEntryBalances(entry, {self.stock_output: 155.0, self.fg: -155.0})

@@ -66,6 +66,12 @@ class _Usage:
     def actual_quantity(self) -> Decimal:
         return ZERO if self.actual is None else self.actual.quantity
 
+    def actual_value(self, rounding: Decimal) -> Decimal:
+        """The value consumed: the layers' value when known, else quantity x price."""
+        if self.actual is not None and self.actual.value is not None:
+            return self.actual.value
+        return round_money(self.actual_quantity * self.unit_price, rounding)
+
     @property
     def quantity_deviation(self) -> Decimal:
         """Actual minus standard quantity."""
@@ -119,7 +125,9 @@ def _usages(completion: Completion) -> list[_Usage]:
 
 
 def _finished_line(completion: Completion) -> list[EntryLine]:
-    amount = _money(completion, completion.quantity * completion.finished_unit_price)
+    amount = completion.finished_value
+    if amount is None:
+        amount = _money(completion, completion.quantity * completion.finished_unit_price)
     return optional_line(
         completion.accounts.finished,
         amount,
@@ -134,7 +142,7 @@ def _material_lines(completion: Completion, usages: list[_Usage]) -> list[EntryL
     lines = []
     for usage in usages:
         if usage.actual is not None:
-            amount = _money(completion, usage.actual_quantity * usage.unit_price)
+            amount = usage.actual_value(completion.rounding)
             lines += optional_line(
                 usage.actual.account, -amount, MATERIAL, usage.product, usage.actual_quantity
             )
@@ -143,7 +151,7 @@ def _material_lines(completion: Completion, usages: list[_Usage]) -> list[EntryL
 
 def _deviation(completion: Completion, usage: _Usage) -> Decimal:
     """round(actual x price) - round(standard quantity x price)."""
-    actual = _money(completion, usage.actual_quantity * usage.unit_price)
+    actual = usage.actual_value(completion.rounding)
     standard = _money(completion, usage.standard_quantity * usage.unit_price)
     return actual - standard
 
@@ -200,7 +208,9 @@ def _conversion_line(completion: Completion) -> list[EntryLine]:
 def _byproduct_lines(completion: Completion) -> list[EntryLine]:
     lines = []
     for byproduct in completion.byproducts:
-        amount = _money(completion, byproduct.quantity * byproduct.unit_price)
+        amount = byproduct.value
+        if amount is None:
+            amount = _money(completion, byproduct.quantity * byproduct.unit_price)
         lines += optional_line(
             byproduct.account, amount, BYPRODUCT, byproduct.product, byproduct.quantity
         )
@@ -269,9 +279,7 @@ def _summary(completion: Completion, entry: Entry) -> CompletionSummary:
 def _shipment_summary(
     completion: Completion, usages: list[_Usage], entry: Entry
 ) -> CompletionSummary:
-    material_actual = _sum(
-        _money(completion, usage.actual_quantity * usage.unit_price) for usage in usages
-    )
+    material_actual = _sum(usage.actual_value(completion.rounding) for usage in usages)
     return CompletionSummary(
         finished_value=ZERO,
         material_standard=_material_standard(completion),

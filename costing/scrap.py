@@ -40,14 +40,19 @@ class ScrappedComponent:
       quantity: Quantity scrapped, in its own UoM (> 0).
       unit_price: Its standard price per unit of its UoM.
       account: The account it leaves: RIP (its valuation account) or materials clearing.
+      value: What its valuation layers took out of stock (positive), or None: when given,
+        the account is credited exactly this; else round(quantity x unit_price).
     """
 
     product: ProductKey
     quantity: Decimal
     unit_price: Decimal
     account: AccountKey
+    value: Decimal | None = None
 
     def __post_init__(self) -> None:
+        if self.value is not None:
+            _check_decimal(self, "value", self.value)
         _check_decimal(self, "quantity", self.quantity)
         _check_decimal(self, "unit_price", self.unit_price)
         if self.quantity <= 0:
@@ -65,6 +70,8 @@ class ScrappedFinished:
       account: Its finished goods (valuation) account.
       standard: Its unit standard (used under 'shipment').
       conversion_account: Conversion Costs Applied (used under 'shipment').
+      value: What its valuation layers took out of stock (positive), or None: when given,
+        finished goods are credited exactly this (unless the trigger is 'shipment').
     """
 
     product: ProductKey
@@ -73,8 +80,11 @@ class ScrappedFinished:
     account: AccountKey
     standard: UnitStandard
     conversion_account: AccountKey
+    value: Decimal | None = None
 
     def __post_init__(self) -> None:
+        if self.value is not None:
+            _check_decimal(self, "value", self.value)
         _check_decimal(self, "quantity", self.quantity)
         _check_decimal(self, "unit_price", self.unit_price)
         if self.quantity <= 0:
@@ -107,35 +117,25 @@ class Scrap:
         _freeze_tuple(self, "finished", ScrappedFinished)
 
 
-def _credit(scrap: Scrap, account, amount, kind, product, quantity) -> list[EntryLine]:
-    value = round_money(amount, scrap.rounding)
-    return [EntryLine(account, -value, kind, product, quantity)] if value else []
+def _credit(scrap: Scrap, item, kind: str) -> list[EntryLine]:
+    """Credit ``item`` (scrapped component or finished units) on its account: the layers'
+    value when known, else its quantity at its standard price."""
+    value = item.value
+    if value is None:
+        value = round_money(item.quantity * item.unit_price, scrap.rounding)
+    return [EntryLine(item.account, -value, kind, item.product, item.quantity)] if value else []
 
 
 def _component_lines(scrap: Scrap) -> list[EntryLine]:
     lines = []
     for item in scrap.components:
-        lines += _credit(
-            scrap,
-            item.account,
-            item.quantity * item.unit_price,
-            MATERIAL,
-            item.product,
-            item.quantity,
-        )
+        lines += _credit(scrap, item, MATERIAL)
     return lines
 
 
 def _finished_lines(scrap: Scrap, item: ScrappedFinished) -> list[EntryLine]:
     if scrap.trigger != TRIGGER_SHIPMENT:
-        return _credit(
-            scrap,
-            item.account,
-            item.quantity * item.unit_price,
-            FINISHED,
-            item.product,
-            item.quantity,
-        )
+        return _credit(scrap, item, FINISHED)
     return standard_credits(
         item.quantity, item.standard, item.conversion_account, item.product, scrap.rounding
     )

@@ -286,16 +286,23 @@ class Consumption:
       quantity: Consumed quantity in the component's own UoM (all moves merged).
       unit_price: Standard price per unit of the component's UoM.
       account: Valuation account credited for the consumption.
+      value: The value the stock valuation layers took out for it (positive), or None.
+        When given, the account is credited exactly this, so that the ledger follows the
+        layers (a unit of measure conversion may have rounded their quantity); else
+        round(quantity x unit_price).
     """
 
     product: ProductKey
     quantity: Decimal
     unit_price: Decimal
     account: AccountKey
+    value: Decimal | None = None
 
     def __post_init__(self) -> None:
         _check_non_negative(self, "quantity", self.quantity)
         _check_decimal(self, "unit_price", self.unit_price)
+        if self.value is not None:
+            _check_decimal(self, "value", self.value)
 
 
 @dataclass(frozen=True)
@@ -307,16 +314,21 @@ class ByProduct:
       quantity: Quantity received in the by-product's UoM.
       unit_price: Standard price per unit of its UoM.
       account: Valuation account debited.
+      value: The value its stock valuation layers put in (positive), or None: when given,
+        the account is debited exactly this; else round(quantity x unit_price).
     """
 
     product: ProductKey
     quantity: Decimal
     unit_price: Decimal
     account: AccountKey
+    value: Decimal | None = None
 
     def __post_init__(self) -> None:
         _check_non_negative(self, "quantity", self.quantity)
         _check_decimal(self, "unit_price", self.unit_price)
+        if self.value is not None:
+            _check_decimal(self, "value", self.value)
 
 
 @dataclass(frozen=True)
@@ -353,6 +365,9 @@ class Completion:
       consumed: Actual consumption, at most one Consumption per product.
       byproducts: By-products received.
       rounding: Rounding quantum of the currency, e.g. Decimal('0.01').
+      finished_value: The value the finished product's stock valuation layers put in
+        (positive), or None: when given, finished goods are debited exactly this (the
+        ledger follows the layers); else round(quantity x finished_unit_price).
     """
 
     trigger: str
@@ -364,8 +379,11 @@ class Completion:
     consumed: tuple[Consumption, ...] = ()
     byproducts: tuple[ByProduct, ...] = ()
     rounding: Decimal = Decimal("0.01")
+    finished_value: Decimal | None = None
 
     def __post_init__(self) -> None:
+        if self.finished_value is not None:
+            _check_decimal(self, "finished_value", self.finished_value)
         if self.trigger not in TRIGGERS:
             raise InvalidValue(
                 f"Completion.trigger must be one of {TRIGGERS}, got {self.trigger!r}"

@@ -15,7 +15,13 @@ from ..costing import (
 )
 from ..costing.event import Event
 from ..costing.money import to_decimal
-from ..costing.values import EVENT_COMPLETION, EVENT_SCRAP, TRIGGER_NONE, TRIGGERS
+from ..costing.values import (
+    EVENT_COMPLETION,
+    EVENT_SCRAP,
+    TRIGGER_COMPLETION_ONLY,
+    TRIGGER_NONE,
+    TRIGGERS,
+)
 
 
 class MrpProduction(models.Model):
@@ -159,9 +165,8 @@ class MrpProduction(models.Model):
         finished_moves = done_moves.filtered(
             lambda move: move.production_id == self and move.product_id == product
         )
-        quantity = sum(
-            move.product_uom._compute_quantity(move.quantity, product.uom_id, round=False)
-            for move in finished_moves
+        quantity, finished_value = self._backflush_stock_totals(finished_moves).get(
+            product, (0.0, None)
         )
         key = (product, self.bom_id, self.company_id)
         if key not in standards:
@@ -169,6 +174,7 @@ class MrpProduction(models.Model):
         return product._backflush_completion_value(
             trigger=self._backflush_trigger(),
             quantity=to_decimal(quantity),
+            finished_value=finished_value,
             standard=standards[key],
             consumed=self._backflush_valued_quantities(
                 done_moves.filtered(lambda move: move.raw_material_production_id == self),
@@ -182,24 +188,52 @@ class MrpProduction(models.Model):
             ),
         )
 
-    @staticmethod
-    def _backflush_valued_quantities(moves, value_type):
-        """Done quantities per stored product, in its UoM, at standard, as ``value_type``."""
-        quantities = defaultdict(float)
-        for move in moves.filtered(lambda move: move.product_id.is_storable):
-            quantities[move.product_id] += move.product_uom._compute_quantity(
-                move.quantity, move.product_id.uom_id, round=False
-            )
+    def _backflush_valued_quantities(self, moves, value_type):
+        """Done stored products of ``moves`` at standard, as ``value_type`` values.
+
+        Quantity and value are those of the moves' valuation layers (what Odoo put into
+        or took out of stock, rounded as it rounded them, e.g. after a unit of measure
+        conversion), so that the ledger follows the layers; a move without layers counts
+        its quantity, and its product's value is then left to the core.
+        """
+        totals = self._backflush_stock_totals(moves)
         return tuple(
             value_type(
                 product=product.id,
                 quantity=to_decimal(quantity),
                 unit_price=to_decimal(product.standard_price),
                 account=product._backflush_valuation_account().id,
+                value=value,
             )
-            for product, quantity in quantities.items()
+            for product, (quantity, value) in totals.items()
             if quantity
         )
+
+    def _backflush_stock_totals(self, moves):
+        """{product: (quantity in its UoM, Decimal value or None)} of the done stored
+        ``moves``, from their valuation layers where they have some."""
+        currency = self.company_id.currency_id
+        quantities = defaultdict(float)
+        values = defaultdict(float)
+        without_layers = set()
+        for move in moves.filtered(lambda move: move.product_id.is_storable):
+            product = move.product_id
+            layers = move.sudo().stock_valuation_layer_ids
+            if layers:
+                quantities[product] += abs(sum(layers.mapped("quantity")))
+                values[product] += abs(sum(layers.mapped("value")))
+            else:
+                quantities[product] += move.product_uom._compute_quantity(
+                    move.quantity, product.uom_id, round=False
+                )
+                without_layers.add(product)
+        return {
+            product: (
+                quantity,
+                None if product in without_layers else to_decimal(currency.round(values[product])),
+            )
+            for product, quantity in quantities.items()
+        }
 
     def action_view_backflush_postings(self):
         self.ensure_one()
@@ -215,20 +249,19 @@ class MrpProduction(models.Model):
     # ------------------------------------------------------------------
 
     def _backflush_scrap_entry(self, items):
-        """The scrap entry of ``items``, [(product, quantity in its UoM)], of this order."""
+        """The scrap entry of ``items`` of this order: ``{product: (quantity in its UoM,
+        Decimal value its layers took out or None)}``."""
         self.ensure_one()
-        quantities = defaultdict(float)
-        for product, quantity in items:
-            quantities[product.with_company(self.company_id)] += quantity
         trigger = self._backflush_trigger()
         category = self.product_id.categ_id
         components, finished = [], []
-        for product, quantity in quantities.items():
+        for product, (quantity, value) in items.items():
+            product = product.with_company(self.company_id)
             if product == self.product_id:
-                finished.append(self._backflush_scrapped_finished(to_decimal(quantity)))
+                finished.append(self._backflush_scrapped_finished(to_decimal(quantity), value))
                 continue
             account = product._backflush_valuation_account()
-            if trigger == "completion_only" and product in self.move_raw_ids.product_id:
+            if trigger == TRIGGER_COMPLETION_ONLY and product in self.move_raw_ids.product_id:
                 account = category.property_backflush_clearing_account_id
             components.append(
                 ScrappedComponent(
@@ -236,6 +269,7 @@ class MrpProduction(models.Model):
                     quantity=to_decimal(quantity),
                     unit_price=to_decimal(product.standard_price),
                     account=account.id,
+                    value=value,
                 )
             )
         scrap = Scrap(
@@ -247,7 +281,7 @@ class MrpProduction(models.Model):
         )
         return self.env["mrp.backflush.posting"]._costing(self.name, scrap_entry, scrap)
 
-    def _backflush_scrapped_finished(self, quantity):
+    def _backflush_scrapped_finished(self, quantity, value=None):
         product = self.product_id
         category = product.categ_id
         return ScrappedFinished(
@@ -257,6 +291,7 @@ class MrpProduction(models.Model):
             account=category.property_stock_valuation_account_id.id,
             standard=product._backflush_unit_standard(self.bom_id),
             conversion_account=category.property_backflush_conversion_account_id.id,
+            value=value,
         )
 
     def _backflush_scrap_event(self, scraps, date=None):
@@ -265,17 +300,9 @@ class MrpProduction(models.Model):
         moves = scraps.move_ids.filtered(
             lambda move: move.state == "done" and move.product_id.is_storable
         )
-        items = [
-            (
-                move.product_id,
-                move.product_uom._compute_quantity(
-                    move.quantity, move.product_id.uom_id, round=False
-                ),
-            )
-            for move in moves
-        ]
+        items = self._backflush_stock_totals(moves)
         entry = self._backflush_scrap_entry(items)
-        finished_quantity = sum(qty for product, qty in items if product == self.product_id)
+        finished_quantity = items.get(self.product_id, (0.0, None))[0]
         return Event(
             key="scrap:" + ",".join(str(scrap_id) for scrap_id in sorted(scraps.ids)),
             kind=EVENT_SCRAP,

@@ -79,8 +79,11 @@ class ProductProduct(models.Model):
             operations=tuple(operations),
         )
 
-    def _backflush_completion_value(self, trigger, quantity, standard, consumed, byproducts=()):
-        """A completion of ``quantity`` units of this product as the costing core's value.
+    def _backflush_completion_value(
+        self, trigger, quantity, standard, consumed, byproducts=(), finished_value=None
+    ):
+        """A completion of ``quantity`` units of this product as the costing core's value
+        (``finished_value``: what its valuation layers put into stock, if known).
 
         Accounts and prices are read in the current company.
         """
@@ -102,6 +105,7 @@ class ProductProduct(models.Model):
             consumed=consumed,
             byproducts=byproducts,
             rounding=to_decimal(self.env.company.currency_id.rounding),
+            finished_value=finished_value,
         )
 
     def _backflush_bom(self):

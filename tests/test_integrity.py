@@ -1,6 +1,6 @@
 import datetime
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -219,3 +219,54 @@ class TestCategorySettings(BackflushCommon):
         self._mark_done(self._make_mo(10))
         with self.assertRaisesRegex(UserError, "deliver or scrap the 10"):
             self.finished_categ.property_backflush_trigger = "shipment"
+
+
+@tagged("post_install", "-at_install")
+class TestUnitsOfMeasure(BackflushCommon):
+    """RIP credits equal the valuation layers' value of what was taken, whatever the
+    units (issue: ledger integrity, 1.8)."""
+
+    def test_component_stocked_in_dozens_leaves_rip_at_its_layers_value(self):
+        dozen = self.env.ref("uom.product_uom_dozen")
+        unit = self.env.ref("uom.product_uom_unit")
+        dozens = self._make_product(
+            "Screws (dozens)", self.components_categ, 12.0, uom_id=dozen.id, uom_po_id=dozen.id
+        )
+        product = self._make_product("Box", self.finished_categ, 16.0)
+        self._make_bom(product, [(dozens, 16, {"product_uom_id": unit.id})])
+        production = self._make_mo(10, bom=product.bom_ids)
+        self._receive(dozens, 20)  # after confirmation: nothing reserved in dozens
+        move = production.move_raw_ids
+        move.move_line_ids = [
+            Command.create(
+                {
+                    "product_id": dozens.id,
+                    "product_uom_id": unit.id,
+                    "quantity": 160,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                }
+            )
+        ]
+        move.picked = True
+        production.qty_producing = 10
+        self._mark_done(production)
+
+        layers = production.move_raw_ids.stock_valuation_layer_ids
+        taken = -sum(layers.mapped("quantity"))
+        self.assertNotAlmostEqual(taken, 160 / 12, places=4, msg="Odoo rounded the dozens")
+        posting = production.backflush_posting_ids
+        rip_credit = sum(
+            posting.move_id.line_ids.filtered(lambda line: line.account_id == self.rip).mapped(
+                "balance"
+            )
+        )
+        self.assertAmount(rip_credit, sum(layers.mapped("value")), "RIP follows the layers")
+        self.assertAmount(posting.material_standard, 160.0, "standard: 160 units at 1.00")
+        self.assertAmount(
+            posting.usage_variance,
+            -sum(layers.mapped("value")) - 160.0,
+            "the rounding of the layer's quantity is usage variance",
+        )
+        check = self.env["mrp.backflush.reconciliation"].create({})
+        self.assertTrue(check.is_balanced, check.status_message)

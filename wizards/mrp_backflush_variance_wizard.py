@@ -1,4 +1,5 @@
 import math
+from collections import defaultdict
 
 from psycopg2 import errors
 
@@ -115,12 +116,13 @@ class MrpBackflushVarianceWizard(models.TransientModel):
         """The costing Entry Post would post for the lines with a positive quantity."""
         self.ensure_one()
         production = self.production_id.with_company(self.company_id)
-        items = [
-            (request.product, request.quantity)
-            for request in self._requests()
-            if request.quantity > 0
-        ]
-        return production._backflush_scrap_entry(items)
+        items = defaultdict(float)
+        for request in self._requests():
+            if request.quantity > 0 and request.product.is_storable:
+                items[request.product] += request.quantity
+        return production._backflush_scrap_entry(
+            {product: (quantity, None) for product, quantity in items.items()}
+        )
 
     @api.depends(
         "production_id",

@@ -353,3 +353,52 @@ def test_residue_beyond_rounding_is_refused():
     completion = Completion("completion", D(1), "P", D(1), TEXTBOOK, ACCOUNTS)
     with pytest.raises(RoundingResidueTooLarge):
         _rounding_line(completion, [EntryLine("FG", D("0.03"), FINISHED)])
+
+
+# --- The ledger follows the valuation layers (units of measure) -------------------------
+
+DOZEN_STANDARD = UnitStandard((ComponentStandard("A", D("1.3333333333"), D(12), "RA"),), D(0))
+
+
+def test_consumption_value_from_the_layers_is_credited_exactly():
+    """160 units of A stocked in dozens: the layer took 13.34 dozen (160.08 at 12.00), the
+    quantity converted without rounding is 13.333...; RIP follows the layer and the
+    difference to the standard is usage variance."""
+    consumption = Consumption("A", D("13.34"), D(12), "RA", value=D("160.08"))
+    result = complete((consumption,), quantity=10, price="16", standard=DOZEN_STANDARD)
+    entry = result.entry
+    assert entry.amount_of(MATERIAL) == D("-160.08")
+    assert entry.amount_of(USAGE_VARIANCE) == D("0.08")
+    assert result.summary.material_standard == D("160.00")
+
+
+def test_finished_and_byproduct_values_from_the_layers_are_debited_exactly():
+    byproduct = ByProduct("X", D("2.5"), D(2), "RX", value=D("5.01"))
+    completion = Completion(
+        "completion",
+        D(100),
+        "P",
+        D(31),
+        TEXTBOOK,
+        ACCOUNTS,
+        consumed(A=200, B=100),
+        (byproduct,),
+        D("0.01"),
+        finished_value=D("3100.02"),
+    )
+    entry = completion_entry(completion).entry
+    assert entry.amount_of(FINISHED) == D("3100.02")
+    assert entry.amount_of(BYPRODUCT) == D("5.01")
+    assert entry.amount_of(PRODUCTION_VARIANCE) + entry.amount_of(ROUNDING) == D("-5.03")
+
+
+def test_shipment_deviation_uses_the_layers_value():
+    consumption = Consumption("A", D("13.34"), D(12), "RA", value=D("160.08"))
+    entry = complete((consumption,), trigger="shipment", quantity=10, standard=DOZEN_STANDARD).entry
+    assert entry.amount_of(MATERIAL) == D("-0.08")
+    assert entry.amount_of(USAGE_VARIANCE) == D("0.08")
+
+
+def test_a_value_must_be_a_decimal():
+    with pytest.raises(InvalidValue):
+        Consumption("A", D(1), D(1), "RA", value=1.0)

@@ -4,7 +4,7 @@ Importable as ``odoo.addons.mrp_backflush.costing`` inside Odoo and as ``costing
 pure tests, hence relative imports only.
 """
 
-from .close import CloseResult, ConversionClose, close_entry
+from .close import EARLIER_PERIODS, CloseResult, ConversionClose, close_entry
 from .completion import completion_entry
 from .money import compare, is_zero, round_money
 from .scrap import Scrap, ScrappedComponent, ScrappedFinished, scrap_entry
@@ -63,6 +63,7 @@ __all__ = [
     "CLEARING",
     "CONVERSION",
     "CONVERSION_CONTROL",
+    "EARLIER_PERIODS",
     "FINISHED",
     "LINE_KINDS",
     "MATERIAL",

@@ -8,7 +8,7 @@ or a variance account).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -56,6 +56,10 @@ class ConversionClose:
         preview before the user chose one (the write-off line then has account None and
         must not be posted).
       rounding: Rounding quantum of the currency, e.g. Decimal('0.01').
+      earlier_applied, earlier_control: The same balances left over before the period
+        in periods already closed (costs booked there after their close). They are
+        closed too, on lines of their own labelled EARLIER_PERIODS, so that nothing
+        is stranded in a closed period.
 
     The accounts of applied and control should be distinct and differ from the write-off
     account (the caller refuses to post otherwise); the entry balances in any case.
@@ -65,10 +69,14 @@ class ConversionClose:
     control: Mapping[AccountKey, Decimal]
     write_off_account: AccountKey | None
     rounding: Decimal = Decimal("0.01")
+    earlier_applied: Mapping[AccountKey, Decimal] = field(default_factory=dict)
+    earlier_control: Mapping[AccountKey, Decimal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _frozen_balances(self, "applied")
         _frozen_balances(self, "control")
+        _frozen_balances(self, "earlier_applied")
+        _frozen_balances(self, "earlier_control")
         _check_rounding(self.rounding)
 
 
@@ -80,7 +88,7 @@ class CloseResult:
       entry: The balanced Entry (no lines when there is nothing to close).
       control_total: Actual conversion costs: net debit of the control accounts, rounded.
       applied_total: Applied conversion costs as a positive number: net credit of the
-        applied accounts, rounded.
+        applied accounts, rounded. Both totals include the earlier periods' leftovers.
       difference: control_total - applied_total; positive = under-applied (the
         write-off account is debited), negative = over-applied (it is credited).
       summary: A CompletionSummary for the register: conversion_standard is
@@ -93,6 +101,12 @@ class CloseResult:
     applied_total: Decimal
     difference: Decimal
     summary: CompletionSummary
+    earlier_difference: Decimal = ZERO
+    """The part of difference that was left over from earlier closed periods."""
+
+
+EARLIER_PERIODS = "earlier_periods"
+"""Label of the lines that close what was left over in periods already closed."""
 
 
 def _rounded(balances: Mapping[AccountKey, Decimal], rounding: Decimal) -> dict:
@@ -109,18 +123,32 @@ def close_entry(close: ConversionClose) -> CloseResult:
     CONVERSION, normally a debit); per control account the opposite of its balance (kind
     CONVERSION_CONTROL, normally a credit); then, unless it is zero, the difference on
     the write-off account (kind PRODUCTION_VARIANCE, positive = debit = under-applied).
-    After the entry every applied and control account has a zero balance for the period.
+    The earlier periods' leftovers come, the same way, on lines of their own (label
+    EARLIER_PERIODS) before the write-off. After the entry every applied and control
+    account has a zero balance for the period and the earlier closed periods.
     """
     if not isinstance(close, ConversionClose):
         raise InvalidValue(f"close must be a ConversionClose, got {type(close).__name__}")
-    applied = _rounded(close.applied, close.rounding)
-    control = _rounded(close.control, close.rounding)
-    lines = [EntryLine(account, -balance, CONVERSION) for account, balance in applied.items()]
-    lines += [
-        EntryLine(account, -balance, CONVERSION_CONTROL) for account, balance in control.items()
-    ]
-    control_total = _sum(control.values())
-    applied_total = ZERO - _sum(applied.values())  # never a negative zero
+    lines = []
+    control_total = applied_total = earlier_difference = ZERO
+    for applied_balances, control_balances, label in (
+        (close.applied, close.control, None),
+        (close.earlier_applied, close.earlier_control, EARLIER_PERIODS),
+    ):
+        applied = _rounded(applied_balances, close.rounding)
+        control = _rounded(control_balances, close.rounding)
+        lines += [
+            EntryLine(account, -balance, CONVERSION, label=label)
+            for account, balance in applied.items()
+        ]
+        lines += [
+            EntryLine(account, -balance, CONVERSION_CONTROL, label=label)
+            for account, balance in control.items()
+        ]
+        control_total += _sum(control.values())
+        applied_total -= _sum(applied.values())
+        if label:
+            earlier_difference = _sum(control.values()) + _sum(applied.values())
     difference = control_total - applied_total
     if difference != 0:
         lines.append(EntryLine(close.write_off_account, difference, PRODUCTION_VARIANCE))
@@ -134,4 +162,6 @@ def close_entry(close: ConversionClose) -> CloseResult:
         production_variance=difference,
         rounding=ZERO,
     )
-    return CloseResult(Entry(tuple(lines)), control_total, applied_total, difference, summary)
+    return CloseResult(
+        Entry(tuple(lines)), control_total, applied_total, difference, summary, earlier_difference
+    )

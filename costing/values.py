@@ -414,6 +414,8 @@ class EntryLine:
       kind: One of LINE_KINDS, says why the line exists.
       product: The product the line is about, or None.
       quantity: The quantity the line is about (see completion_entry), or None.
+      label: What the line is beyond its kind, as a key the shell turns into words
+        (e.g. EARLIER_PERIODS), or None.
     """
 
     account: AccountKey
@@ -421,6 +423,7 @@ class EntryLine:
     kind: str
     product: ProductKey | None = None
     quantity: Decimal | None = None
+    label: str | None = None
 
     def __post_init__(self) -> None:
         _check_decimal(self, "amount", self.amount)

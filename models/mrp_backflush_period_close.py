@@ -1,4 +1,5 @@
 from collections import namedtuple
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -32,18 +33,18 @@ class MrpBackflushPeriodClose(models.AbstractModel):
     _description = "Backflush Period Close of Conversion Costs"
 
     @api.model
-    def _balances(self, close, accounts):
-        """{account id: Decimal balance (debit positive)} over the range, posted entries
-        of the company."""
+    def _balances(self, close, accounts, date_from, date_to):
+        """{account id: Decimal balance (debit positive)} of ``accounts`` from
+        ``date_from`` to ``date_to``, posted entries of the company."""
         account_ids = accounts.ids
-        if not (account_ids and close.company_id and close.date_from and close.date_to):
+        if not (account_ids and close.company_id and date_from and date_to):
             return {}
         groups = self.env["account.move.line"]._read_group(
             [
                 ("company_id", "=", close.company_id.id),
                 ("parent_state", "=", "posted"),
-                ("date", ">=", close.date_from),
-                ("date", "<=", close.date_to),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
                 ("account_id", "in", account_ids),
             ],
             groupby=["account_id"],
@@ -52,15 +53,47 @@ class MrpBackflushPeriodClose(models.AbstractModel):
         return {account.id: to_decimal(balance) for account, balance in groups}
 
     @api.model
+    def _earlier_start(self, close):
+        """The first day of the company's earliest close, when it is before this range:
+        what was booked since then before this range, in periods already closed (or
+        skipped), is left over and closed too. None when there is no earlier close."""
+        if not (close.company_id and close.date_from):
+            return None
+        first = (
+            self.env["mrp.backflush.posting"]
+            .sudo()
+            .search(
+                [("company_id", "=", close.company_id.id), ("kind", "=", EVENT_PERIOD_CLOSE)],
+                order="period_start",
+                limit=1,
+            )
+        )
+        if first and first.period_start < close.date_from:
+            return first.period_start
+        return None
+
+    @api.model
     def _close_result(self, close):
         """The costing CloseResult of this close: its entry (previewed and posted) and
-        its totals."""
+        its totals, earlier periods' leftovers included."""
+        earlier_start = self._earlier_start(close)
+        earlier_end = close.date_from and close.date_from - timedelta(days=1)
         return close_entry(
             ConversionClose(
-                applied=self._balances(close, close.applied_account_ids),
-                control=self._balances(close, close.control_account_ids),
+                applied=self._balances(
+                    close, close.applied_account_ids, close.date_from, close.date_to
+                ),
+                control=self._balances(
+                    close, close.control_account_ids, close.date_from, close.date_to
+                ),
                 write_off_account=close.target_account_id.id or None,
                 rounding=to_decimal(close.company_id.currency_id.rounding or 0.01),
+                earlier_applied=self._balances(
+                    close, close.applied_account_ids, earlier_start, earlier_end
+                ),
+                earlier_control=self._balances(
+                    close, close.control_account_ids, earlier_start, earlier_end
+                ),
             )
         )
 
@@ -202,6 +235,14 @@ class MrpBackflushPeriodClose(models.AbstractModel):
                 ),
                 account=target.display_name,
                 side=self.env._("debit") if difference > 0 else self.env._("credit"),
+            )
+        if result.earlier_difference:
+            note += " " + self.env._(
+                "Of the difference, %(amount)s was left over from periods already closed "
+                "(costs booked there after their close).",
+                amount=format_amount(
+                    self.env, float(result.earlier_difference), close.company_id.currency_id
+                ),
             )
         name = self.env._("Conversion close %(range)s", range=self._range_label(close))
         return Event(

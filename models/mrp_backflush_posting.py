@@ -7,6 +7,7 @@ from ..costing import (
     CLEARING,
     CONVERSION,
     CONVERSION_CONTROL,
+    EARLIER_PERIODS,
     FINISHED,
     MATERIAL,
     OUTPUT,
@@ -64,6 +65,10 @@ LINE_LABELS = {
     SCRAP_VARIANCE: _lt("scrap variance"),
     CONVERSION_CONTROL: _lt("conversion costs incurred, closed"),
     ROUNDING: _lt("rounding difference"),
+}
+# Journal item label suffixes by costing line label.
+LINE_NOTES = {
+    EARLIER_PERIODS: _lt("left over from periods already closed"),
 }
 
 
@@ -356,7 +361,7 @@ class MrpBackflushPosting(models.Model):
         if line.kind == OUTPUT and base:
             return {**base, "balance": float(line.amount), "backflush_kind": OUTPUT}
         vals = {
-            "name": f"{base.get('name') or event.ref}: {LINE_LABELS[line.kind]}",
+            "name": f"{base.get('name') or event.ref}: {self._line_label(line)}",
             "account_id": line.account,
             "balance": float(line.amount),
             "backflush_kind": line.kind,
@@ -368,6 +373,13 @@ class MrpBackflushPosting(models.Model):
         if line.quantity is not None:
             vals["quantity"] = float(line.quantity)
         return vals
+
+    @api.model
+    def _line_label(self, line):
+        """What a costing EntryLine is, in words: its kind, and its label if it has one."""
+        if line.label:
+            return f"{LINE_LABELS[line.kind]} ({LINE_NOTES[line.label]})"
+        return str(LINE_LABELS[line.kind])
 
     @api.model
     def _register_vals(self, event, entry=None):

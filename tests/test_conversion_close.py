@@ -343,3 +343,29 @@ class TestConversionClose(BackflushCommon):
         with self.assertRaisesRegex(UserError, "after today"):
             self._close(date_to=self.today + timedelta(days=1))
         self.assertFalse(self.env["mrp.backflush.posting"].search([("kind", "=", "period_close")]))
+
+    # ---- nothing stranded ---------------------------------------------------------------
+
+    def test_costs_booked_late_into_a_closed_range_are_closed_next_time(self):
+        """Issue: ledger integrity, 1.5. Costs booked into a closed range after its close
+        are closed by the next close, on lines of their own."""
+        previous_end = self.month_start - timedelta(days=1)
+        previous_start = date_utils.start_of(previous_end, "month")
+        self._incur_conversion(1000.0, date=previous_start)
+        self._close(date_from=previous_start, date_to=previous_end)
+        self._incur_conversion(300.0, date=previous_end)  # booked late into the closed range
+        self._incur_conversion(1260.0)
+        self._buy_textbook_materials()
+        self._complete(100)
+
+        wizard = self._wizard()
+        self.assertAmount(wizard.earlier_difference, 300.0, "left over")
+        self.assertAmount(wizard.difference, 360.0, "60 under-applied now and 300 earlier")
+        earlier = wizard.preview_line_ids.filtered(lambda line: "already closed" in line.label)
+        self.assertEqual(earlier.account_id, self.control)
+        self.assertAmount(earlier.credit, 300.0, "its own preview line")
+        wizard.action_post()
+        self.assertAmount(
+            self._range_balance(self.control, date_from=previous_start), 0.0, "nothing stranded"
+        )
+        self.assertAmount(self._range_balance(self.applied), 0.0, "applied closed")

@@ -99,6 +99,12 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
         help="Actual minus applied: positive when under-applied (the write-off account is "
         "debited), negative when over-applied (it is credited).",
     )
+    earlier_difference = fields.Monetary(
+        string="Of Which Left Over from Closed Periods",
+        compute="_compute_preview",
+        help="Costs booked into periods already closed, after their close: this close "
+        "clears them too (on lines of their own), so that nothing is stranded.",
+    )
     preview_line_ids = fields.One2many(
         "mrp.backflush.conversion.close.wizard.preview",
         "wizard_id",
@@ -203,6 +209,7 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
             wizard.control_total = float(result.control_total)
             wizard.applied_total = float(result.applied_total)
             wizard.difference = float(result.difference)
+            wizard.earlier_difference = float(result.earlier_difference)
 
     @api.depends(
         "company_id",
@@ -213,14 +220,14 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
         "target_account_id",
     )
     def _compute_preview_line_ids(self):
-        labels = dict(self.env["account.move.line"]._fields["backflush_kind"].selection)
+        Posting = self.env["mrp.backflush.posting"]
         for wizard in self:
             wizard.preview_line_ids = [Command.clear()] + [
                 Command.create(
                     {
                         "sequence": sequence,
                         "account_id": line.account or False,
-                        "label": labels[line.kind],
+                        "label": Posting._line_label(line),
                         "debit": float(line.debit),
                         "credit": float(line.credit),
                     }

@@ -253,3 +253,51 @@ def test_difference_sign_matches_the_write_off_line(close):
     assert result.summary.conversion_standard == result.applied_total
     assert result.entry.amount_of(CONVERSION) == result.applied_total
     assert -result.entry.amount_of(CONVERSION_CONTROL) == result.control_total
+
+
+# --- Leftovers of periods already closed --------------------------------------------------
+
+
+def test_costs_booked_late_into_a_closed_period_are_closed_on_lines_of_their_own():
+    from costing import EARLIER_PERIODS
+
+    result = close_entry(
+        ConversionClose(
+            {"APPLIED": D(-1_000)},
+            {"CONTROL": D(1_000)},
+            "COGS",
+            CENT,
+            earlier_control={"CONTROL": D(250)},
+        )
+    )
+    assert [(line.account, line.amount, line.label) for line in result.entry.lines] == [
+        ("APPLIED", D(1_000), None),
+        ("CONTROL", D(-1_000), None),
+        ("CONTROL", D(-250), EARLIER_PERIODS),
+        ("COGS", D(250), None),
+    ]
+    assert result.earlier_difference == D(250)
+    assert result.control_total == D(1_250)
+    assert result.difference == D(250)
+
+
+@given(
+    st.dictionaries(st.sampled_from("ab"), st.decimals(-1000, 1000, places=3), max_size=2),
+    st.dictionaries(st.sampled_from("cd"), st.decimals(-1000, 1000, places=3), max_size=2),
+    st.dictionaries(st.sampled_from("ab"), st.decimals(-1000, 1000, places=3), max_size=2),
+    st.dictionaries(st.sampled_from("cd"), st.decimals(-1000, 1000, places=3), max_size=2),
+)
+def test_nothing_is_stranded_in_earlier_closed_periods(applied, control, e_applied, e_control):
+    result = close_entry(
+        ConversionClose(
+            applied, control, "W", CENT, earlier_applied=e_applied, earlier_control=e_control
+        )
+    )
+    after = {}
+    for balances in (applied, control, e_applied, e_control):
+        for account, balance in balances.items():
+            after[account] = after.get(account, ZERO) + round_money(balance, CENT)
+    for line in result.entry.lines:
+        if line.account != "W":
+            after[line.account] = after.get(line.account, ZERO) + line.amount
+    assert all(balance == 0 for balance in after.values())

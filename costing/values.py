@@ -47,7 +47,17 @@ EVENT_SHIPMENT = "shipment"
 EVENT_SCRAP = "scrap"
 EVENT_REVERSAL = "reversal"
 EVENT_PERIOD_CLOSE = "period_close"
-EVENT_KINDS = (EVENT_COMPLETION, EVENT_SHIPMENT, EVENT_SCRAP, EVENT_REVERSAL, EVENT_PERIOD_CLOSE)
+EVENT_ADJUSTMENT = "adjustment"
+"""Finished units costed at shipment entering or leaving stock other than by delivery,
+return, scrap or their order: an inventory count, a vendor receipt or return."""
+EVENT_KINDS = (
+    EVENT_COMPLETION,
+    EVENT_SHIPMENT,
+    EVENT_SCRAP,
+    EVENT_REVERSAL,
+    EVENT_PERIOD_CLOSE,
+    EVENT_ADJUSTMENT,
+)
 
 # Kinds of entry lines.
 FINISHED = "finished"

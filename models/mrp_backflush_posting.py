@@ -20,6 +20,7 @@ from ..costing import (
 )
 from ..costing.money import to_decimal
 from ..costing.values import (
+    EVENT_ADJUSTMENT,
     EVENT_COMPLETION,
     EVENT_PERIOD_CLOSE,
     EVENT_REVERSAL,
@@ -36,6 +37,7 @@ POSTING_KINDS = [
     (EVENT_SCRAP, "Scrap"),
     (EVENT_REVERSAL, "Reversal"),
     (EVENT_PERIOD_CLOSE, "Period close"),
+    (EVENT_ADJUSTMENT, "Stock adjustment"),
 ]
 
 # Costing line kinds, as stored on journal items (account.move.line.backflush_kind).

@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..costing import (
@@ -57,6 +58,7 @@ class MrpProduction(models.Model):
     def _post_inventory(self, cancel_backorder=False):
         # mrp: runs once per order and completion, after any backorder split, and is the
         # only place where component and finished moves are done together.
+        self._backflush_refuse_shipment_costed_inputs()
         backflushed = self.filtered(lambda production: production._backflush_is_backflushed())
         if not backflushed:
             return super()._post_inventory(cancel_backorder=cancel_backorder)
@@ -110,6 +112,31 @@ class MrpProduction(models.Model):
             workcenters=tuple(self.workorder_ids.workcenter_id.ids),
             valuation_layers=tuple(moves.sudo().stock_valuation_layer_ids.ids),
         )
+
+    def _backflush_refuse_shipment_costed_inputs(self):
+        """A product costed at shipment is not in the finished goods account while on
+        hand: an order consuming it (or making it as a by-product) would credit (debit)
+        that account, which nothing clears. Refused, whatever the order's own trigger."""
+        for production in self:
+            company = production.company_id
+            moves = production.move_raw_ids | production.move_byproduct_ids
+            costed = moves.product_id.filtered(
+                lambda product, company=company: product.with_company(
+                    company
+                )._backflush_is_shipment_costed()
+            )
+            if costed:
+                raise UserError(
+                    self.env._(
+                        "%(order)s uses %(products)s, costed by backflush when shipped: its "
+                        "units on hand are in RIP, not in a finished goods account that an "
+                        "order could consume or fill. An accounting administrator can set "
+                        "the Backflush Trigger of its category to Completion (or None) in "
+                        "Inventory > Configuration > Product Categories.",
+                        order=production.name,
+                        products=", ".join(costed.mapped("display_name")),
+                    )
+                )
 
     def _post_labour(self):
         # mrp_account posts the work centre cost on top of the valuation; under backflush

@@ -13,7 +13,7 @@ from ..costing import (
 )
 from ..costing.event import Event
 from ..costing.money import to_decimal
-from ..costing.values import EVENT_REVERSAL, EVENT_SHIPMENT, TRIGGER_SHIPMENT
+from ..costing.values import EVENT_ADJUSTMENT, EVENT_REVERSAL, EVENT_SHIPMENT, TRIGGER_SHIPMENT
 
 
 class StockMove(models.Model):
@@ -39,22 +39,32 @@ class StockMove(models.Model):
         return False
 
     def _backflush_shipment_direction(self):
-        """``delivery`` or ``return`` for a customer shipment that backflush costs, else None.
+        """How this move of a product costed at shipment enters or leaves the company's
+        stock, when backflush costs it instead of Odoo: ``delivery`` and ``return`` (with
+        a customer), ``out`` and ``in`` (any other valued movement: an inventory count, a
+        vendor receipt or return, a transfer to another company). None for every other
+        move: other products, manufacturing and unbuild moves, scrap, internal transfers
+        and dropships (which Odoo does not value in stock).
 
-        Only products costed at shipment (stock.move._backflush_is_shipment_costed);
-        dropships and transfers between warehouses are not shipments.
+        Under Shipment the finished units on hand are not in the finished goods account:
+        their material stays in RIP and their conversion is not applied yet, so each of
+        these movements takes them out of (or puts them into) RIP and Conversion Costs
+        Applied at standard instead of the finished goods account.
         """
         self.ensure_one()
         if self.raw_material_production_id or self.production_id or self.unbuild_id:
             return None
-        if self.location_dest_id.usage == "customer" and self._is_out():
-            direction = "delivery"
-        elif self.location_id.usage == "customer" and self._is_in():
-            direction = "return"
-        else:
+        if self.scrapped:
+            return None  # refused outside an order (stock.scrap), costed with it inside
+        is_out, is_in = self._is_out(), self._is_in()
+        if not (is_out or is_in):
             return None
         product = self.product_id.with_company(self.company_id)
-        return direction if product._backflush_is_shipment_costed() else None
+        if not product._backflush_is_shipment_costed():
+            return None
+        if is_out:
+            return "delivery" if self.location_dest_id.usage == "customer" else "out"
+        return "return" if self.location_id.usage == "customer" else "in"
 
     def _account_entry_move(self, qty, description, svl_id, cost):
         # stock_account: the single gate through which every per-move valuation entry is
@@ -73,7 +83,8 @@ class StockMove(models.Model):
     # ------------------------------------------------------------------
 
     def _backflush_post_shipments(self, layers):
-        """Post the shipment (or return) event of each of ``layers`` of these moves."""
+        """Post the event of each of ``layers`` of these moves (see
+        _backflush_shipment_direction): a shipment, a return or an adjustment."""
         events = [
             layer.stock_move_id.with_company(layer.company_id)._backflush_shipment_event(layer)
             for layer in layers
@@ -89,8 +100,11 @@ class StockMove(models.Model):
         return vals_list[0] if vals_list else None
 
     def _backflush_shipment_event(self, layer):
-        """The event of ``layer``, a delivery or a customer return of this move, or None
-        when Odoo itself would post nothing for it."""
+        """The event of ``layer`` of this move, which enters or leaves stock (see
+        _backflush_shipment_direction), or None when Odoo itself would post nothing for
+        it. Odoo's own entry is the base: its counterpart line (stock output for a
+        delivery, inventory loss for a count, stock input for a receipt) stays, and only
+        its finished goods line is replaced by RIP and Conversion Costs Applied."""
         self.ensure_one()
         self._backflush_check_shipment_configuration()
         base_entry = self._backflush_odoo_entry_vals(layer)
@@ -104,12 +118,17 @@ class StockMove(models.Model):
         value = to_decimal(abs(layer.value))
         output_account = output_line["account_id"]
         Posting = self.env["mrp.backflush.posting"]
-        if self._backflush_shipment_direction() == "delivery":
-            kind, original = EVENT_SHIPMENT, Posting
+        direction = self._backflush_shipment_direction()
+        original = Posting
+        if direction in ("delivery", "out"):
+            kind = EVENT_SHIPMENT if direction == "delivery" else EVENT_ADJUSTMENT
             shipment = self._backflush_shipment(quantity, value, output_account)
             entry = Posting._costing(self.reference, shipment_entry, shipment).entry
         else:
-            kind, original = EVENT_REVERSAL, self._backflush_original_shipment(quantity)
+            if direction == "return":
+                kind, original = EVENT_REVERSAL, self._backflush_original_shipment(quantity)
+            else:
+                kind = EVENT_ADJUSTMENT
             entry = self._backflush_return_entry(original, quantity, value, output_account)
         return Event(
             key=f"{kind}:{layer.id}",
@@ -169,7 +188,8 @@ class StockMove(models.Model):
 
     def _backflush_return_entry(self, original, quantity, value, output_account):
         """Mirror of ``quantity`` / shipped of the original shipment, or, without one, of a
-        shipment at today's standard; the output line keeps Odoo's value of the return."""
+        shipment at today's standard (a return without origin, an inventory gain, a vendor
+        receipt); the output line keeps Odoo's value of the movement."""
         Posting = self.env["mrp.backflush.posting"]
         category = self.product_id.categ_id
         variance_account = category.property_backflush_production_variance_account_id.id

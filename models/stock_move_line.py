@@ -19,9 +19,9 @@ class StockMoveLine(models.Model):
         if move._backflush_shipment_direction():
             raise UserError(
                 self.env._(
-                    "%(transfer)s was costed by backflush when it was delivered, so its done "
-                    "quantity can no longer be changed. Return the goods, or deliver the "
-                    "missing units, instead.",
+                    "%(transfer)s was costed by backflush when it left or entered stock, so "
+                    "its done quantity can no longer be changed. Move the difference with a "
+                    "new transfer (a return, a delivery or an inventory adjustment) instead.",
                     transfer=move.picking_id.display_name or move.reference,
                 )
             )

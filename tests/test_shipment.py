@@ -230,7 +230,7 @@ class TestShipment(BackflushCommon):
     def test_done_delivery_quantity_cannot_be_corrected(self):
         self._complete_textbook_units()
         picking = self._deliver(self.finished, 10)
-        with self.assertRaisesRegex(Exception, "costed by backflush when it was delivered"):
+        with self.assertRaisesRegex(Exception, "costed by backflush when it left or entered stock"):
             picking.move_ids.move_line_ids.quantity = 8
 
     def test_standard_price_change_posts_nothing_to_finished_goods(self):
@@ -295,3 +295,94 @@ class TestShipment(BackflushCommon):
         )
         with self.assertRaisesRegex(UserError, "Scrap them from a manufacturing order"):
             scrap.do_scrap()
+
+
+@tagged("post_install", "-at_install")
+class TestShipmentOtherMovements(BackflushCommon):
+    """Under Shipment the finished goods account is never used, whatever moves the
+    finished units (issue: ledger integrity, 1.7)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.finished_categ.property_backflush_trigger = "shipment"
+        cls.inventory_loss = cls.env["stock.location"].search(
+            [("usage", "=", "inventory"), ("company_id", "in", (cls.company.id, False))],
+            limit=1,
+        )
+
+    def setUp(self):
+        super().setUp()
+        self._receive(self.component_a, 50)
+        self._receive(self.component_b, 25)
+        self.production = self._make_mo(25)
+        self._mark_done(self.production)
+
+    def _adjustments(self):
+        return self.env["mrp.backflush.posting"].search([("kind", "=", "adjustment")])
+
+    def _count(self, quantity):
+        quant = self.env["stock.quant"].search(
+            [("product_id", "=", self.finished.id), ("location_id", "=", self.stock_location.id)]
+        )
+        quant.with_context(inventory_mode=True).inventory_quantity = quantity
+        quant.action_apply_inventory()
+
+    def assertBooksMatchTheFloor(self):
+        check = self.env["mrp.backflush.reconciliation"].create({})
+        self.assertTrue(check.is_balanced, check.status_message)
+
+    def test_inventory_count_loss_leaves_rip_and_applied(self):
+        self._count(22)
+        posting = self._adjustments()
+        self.assertEqual(len(posting), 1)
+        entry = posting.move_id
+        lines = entry.line_ids
+        counterpart = lines.filtered(lambda line: line.backflush_kind == "output")
+        self.assertAmount(counterpart.balance, 93.0, "3 units at 31.00 to the loss account")
+        self.assertNotIn(self.fg, lines.account_id, "finished goods untouched")
+        rip = sum(lines.filtered(lambda line: line.account_id == self.rip).mapped("balance"))
+        self.assertAmount(rip, -57.0, "3 x 19 material out of RIP")
+        applied = lines.filtered(lambda line: line.account_id == self.applied)
+        self.assertAmount(applied.balance, -36.0, "3 x 12 conversion applied")
+        self.assertFalse(self._balance(self.fg))
+        self.assertBooksMatchTheFloor()
+
+    def test_inventory_count_gain_and_vendor_receipt_put_material_back_in_rip(self):
+        self._count(27)
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.stock_location.warehouse_id.in_type_id.id,
+                "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": self.stock_location.id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Bought finished units",
+                            "product_id": self.finished.id,
+                            "product_uom_qty": 4,
+                            "product_uom": self.finished.uom_id.id,
+                            "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                            "location_dest_id": self.stock_location.id,
+                        },
+                    )
+                ],
+            }
+        )
+        receipt.action_confirm()
+        self._validate(receipt, 4)
+        postings = self._adjustments()
+        self.assertEqual(len(postings), 2)
+        self.assertFalse(self._balance(self.fg), "finished goods untouched")
+        self.assertAmount(self._balance(self.rip), 25 * 19 + 6 * 19, "RIP holds 31 units")
+        self.assertBooksMatchTheFloor()
+
+    def test_consuming_a_product_costed_at_shipment_is_refused(self):
+        assembly = self._make_product("Assembly", self.components_categ, 40.0)
+        self._make_bom(assembly, [(self.finished, 1)])
+        self.finished_categ.invalidate_recordset()
+        production = self._make_mo(2, bom=assembly.bom_ids)
+        with self.assertRaisesRegex(UserError, "costed by backflush when shipped"):
+            self._mark_done(production)

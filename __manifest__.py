@@ -3,7 +3,7 @@
     "name": "MRP Backflush Costing",
     "summary": "Backflush costing: post material and conversion at standard when good "
     "units are completed, and catch deviations as variances",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Manufacturing/Manufacturing",
     "website": "https://github.com/mrp-backflush/mrp_backflush",
     "author": "mrp_backflush developers",
@@ -13,6 +13,7 @@
         "security/mrp_backflush_security.xml",
         "security/ir.model.access.csv",
         "data/res_company_data.xml",
+        "data/ir_cron_data.xml",
         "views/mrp_backflush_posting_views.xml",
         "views/product_category_views.xml",
         "views/product_template_views.xml",

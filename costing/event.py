@@ -101,3 +101,19 @@ class Event:
         _check_decimal(self, "quantity", self.quantity)
         for name in ("scraps", "workcenters", "valuation_layers"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+
+
+NO_FIGURES = CompletionSummary(
+    finished_value=Decimal(0),
+    material_standard=Decimal(0),
+    material_actual=Decimal(0),
+    conversion_standard=Decimal(0),
+    usage_variance=Decimal(0),
+    byproduct_value=Decimal(0),
+    production_variance=Decimal(0),
+    rounding=Decimal(0),
+)
+"""The figures of an event not costed yet (a queued posting)."""
+
+NO_ENTRY = Entry(())
+"""The entry of an event not costed yet."""

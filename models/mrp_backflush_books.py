@@ -31,10 +31,11 @@ import pytz
 
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..costing import CostingError, FinishedOnHand, reconciliation_rows
 from ..costing.money import to_decimal
-from ..costing.values import RIP_TRIGGERS, TRIGGER_SHIPMENT
+from ..costing.values import RIP_TRIGGERS, TRIGGER_SHIPMENT, TRIGGERS
 
 # The figures of a row, as costing.ReconciliationRow names them.
 AMOUNT_FIELDS = (
@@ -240,3 +241,60 @@ class MrpBackflushBooks(models.AbstractModel):
             for product, standard in standards
             if product.id in layers
         ]
+
+    @api.model
+    def _failed_postings(self, company, date):
+        """The queued (Failed) postings of ``company`` for events up to ``date``."""
+        return (
+            self.env["mrp.backflush.posting"]
+            .sudo()
+            .search(
+                [("company_id", "=", company.id), ("state", "=", "failed"), ("date", "<=", date)]
+            )
+        )
+
+    @api.model
+    def _uncovered_layers(self, company, date):
+        """The valuation layers, created until the end of ``date``, of moves that backflush
+        costs instead of Odoo (an order, unbuild or scrap of a product under a trigger, a
+        movement of a product costed at shipment) that neither an entry nor a posting,
+        posted or queued, holds. It must be empty: every movement has its posting."""
+        company_key = str(company.id)
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT layer.id
+                  FROM stock_valuation_layer layer
+                  JOIN stock_move move ON move.id = layer.stock_move_id
+             LEFT JOIN mrp_production raw_mo ON raw_mo.id = move.raw_material_production_id
+             LEFT JOIN mrp_production made_mo ON made_mo.id = move.production_id
+             LEFT JOIN mrp_unbuild unbuild ON unbuild.id = move.unbuild_id
+             LEFT JOIN stock_scrap scrap ON scrap.id = move.scrap_id
+             LEFT JOIN mrp_production scrap_mo ON scrap_mo.id = scrap.production_id
+                  JOIN product_product product ON product.id = COALESCE(
+                       raw_mo.product_id, made_mo.product_id, unbuild.product_id,
+                       scrap_mo.product_id, move.product_id)
+                  JOIN product_template template ON template.id = product.product_tmpl_id
+                  JOIN product_category category ON category.id = template.categ_id
+                 WHERE layer.company_id = %(company)s
+                   AND layer.create_date < %(end)s
+                   AND layer.account_move_id IS NULL
+                   AND (move.scrap_id IS NULL OR scrap.production_id IS NOT NULL)
+                   AND CASE
+                       WHEN COALESCE(raw_mo.id, made_mo.id, unbuild.id, scrap_mo.id) IS NULL
+                       THEN category.property_backflush_trigger ->> %(key)s = %(shipment)s
+                       ELSE category.property_backflush_trigger ->> %(key)s IN %(triggers)s
+                       END
+                   AND NOT EXISTS (
+                       SELECT 1 FROM mrp_backflush_posting_valuation_layer_rel held
+                        WHERE held.layer_id = layer.id)
+              ORDER BY layer.id
+                """,
+                company=company.id,
+                end=self._end_of_day_utc(date),
+                key=company_key,
+                shipment=TRIGGER_SHIPMENT,
+                triggers=TRIGGERS,
+            )
+        )
+        return self.env["stock.valuation.layer"].browse([row[0] for row in self.env.cr.fetchall()])

@@ -179,6 +179,24 @@ class MrpBackflushPeriodClose(models.AbstractModel):
                     entry=overlapping.move_id.name or "-",
                 )
             )
+        failed = Posting.sudo().search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "failed"),
+                ("date", "<=", close.date_to),
+            ]
+        )
+        if failed:
+            raise UserError(
+                self.env._(
+                    "%(count)s backflush postings up to %(end)s are queued, not posted "
+                    "(%(names)s). Fix what they lack and retry them from the Backflush "
+                    "Register (filter Failed) before closing the month.",
+                    count=len(failed),
+                    end=format_date(self.env, close.date_to),
+                    names=", ".join(failed[:10].mapped("name")),
+                )
+            )
         both = close.control_account_ids & close.applied_account_ids
         if both:
             raise UserError(

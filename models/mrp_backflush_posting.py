@@ -166,9 +166,32 @@ class MrpBackflushPosting(models.Model):
         help="How much of this posting's quantity has been undone by reversals.",
     )
     scrap_ids = fields.Many2many("stock.scrap", string="Scraps", readonly=True)
+    valuation_layer_ids = fields.Many2many(
+        "stock.valuation.layer",
+        "mrp_backflush_posting_valuation_layer_rel",
+        "posting_id",
+        "layer_id",
+        string="Valuation Layers",
+        readonly=True,
+        help="The stock valuation layers of the moves this posting costs (or, queued, "
+        "will cost): the Reconciliation Check lists the layers of backflushed moves that "
+        "no posting holds.",
+    )
     period_start = fields.Date(readonly=True, help="Period close: first day of the closed range.")
     period_end = fields.Date(readonly=True, help="Period close: last day of the closed range.")
     note = fields.Text(help="A note anyone who may read the register can keep here.")
+    failure_reason = fields.Text(
+        readonly=True,
+        help="Failed: why the posting could not be made (what the configuration lacks). "
+        "Fix it, then Retry.",
+    )
+    pending_data = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Failed: what the event needs to be posted later exactly as it would have "
+        "been (its quantities and standards as of the event), as JSON.",
+    )
+    retry_count = fields.Integer(readonly=True, help="Failed: retries that did not post.")
 
     _sql_constraints = [
         (
@@ -260,6 +283,16 @@ class MrpBackflushPosting(models.Model):
         if not events:
             return self.browse()
         self._refuse_reposting([event.key for event in events])
+        entry_of = self._create_entries(events)
+        postings = self.sudo().create(
+            [self._register_vals(event, entry_of.get(event.key)) for event in events]
+        )
+        postings._note_shifted_dates()
+        return postings
+
+    @api.model
+    def _create_entries(self, events):
+        """Create and post the entries of ``events`` that have lines: {event key: entry}."""
         with_lines = [event for event in events if event.entry.lines]
         entries = (
             self.env["account.move"]
@@ -267,12 +300,54 @@ class MrpBackflushPosting(models.Model):
             .create([self._entry_vals(event) for event in with_lines])
         )
         entries._post(soft=False)
-        entry_of = {event.key: entry for event, entry in zip(with_lines, entries, strict=True)}
-        postings = self.sudo().create(
-            [self._register_vals(event, entry_of.get(event.key)) for event in events]
+        return {event.key: entry for event, entry in zip(with_lines, entries, strict=True)}
+
+    def _post_queued(self, event):
+        """Post ``event`` into this Failed record of the same event (a retry)."""
+        self.ensure_one()
+        if not event or event.key != self.event_key:
+            raise UserError(
+                self.env._("%s no longer matches its event: it cannot be posted.", self.name)
+            )
+        entry = self._create_entries([event]).get(event.key)
+        vals = self._register_vals(event, entry)
+        for name in ("event_key", "scrap_ids", "workcenter_ids", "note"):
+            vals.pop(name)
+        vals.update({"failure_reason": False, "pending_data": False})
+        self.with_context(backflush_register_update=True).write(vals)
+        self._note_shifted_dates()
+        return self
+
+    def action_retry(self):
+        """Post the selected Failed postings that can be posted now."""
+        user = self.env.user
+        if not (
+            self.env.su
+            or user.has_group("account.group_account_user")
+            or user.has_group("account.group_account_manager")
+        ):
+            raise UserError(self.env._("Only accountants can retry queued backflush postings."))
+        failed = self.filtered(lambda posting: posting.state == "failed")
+        posted = self.env["mrp.backflush.queue"]._retry(failed)
+        still = failed - posted
+        message = self.env._(
+            "%(posted)s queued postings posted, %(failed)s still failed (see their reason).",
+            posted=len(posted),
+            failed=len(still),
         )
-        postings._note_shifted_dates()
-        return postings
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success" if not still else "warning",
+                "message": message,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _cron_retry_failed(self):
+        self.env["mrp.backflush.queue"]._cron_retry_failed()
 
     @api.model
     def _date_problems(self, company, date):
@@ -412,6 +487,7 @@ class MrpBackflushPosting(models.Model):
             "reversed_posting_id": event.reversed_posting,
             "scrap_ids": [Command.set(list(event.scraps))],
             "workcenter_ids": [Command.set(list(event.workcenters))],
+            "valuation_layer_ids": [Command.set(list(event.valuation_layers))],
             "period_start": event.period_start,
             "period_end": event.period_end,
             "note": event.note,

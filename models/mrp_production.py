@@ -1,3 +1,4 @@
+import dataclasses
 from collections import defaultdict
 
 from odoo import api, fields, models
@@ -7,6 +8,7 @@ from odoo.tools import SQL
 from ..costing import (
     ByProduct,
     Consumption,
+    CostingError,
     Scrap,
     ScrappedComponent,
     ScrappedFinished,
@@ -14,7 +16,7 @@ from ..costing import (
     scrap_entry,
     summarize,
 )
-from ..costing.event import Event
+from ..costing.event import NO_ENTRY, NO_FIGURES, Event
 from ..costing.money import to_decimal
 from ..costing.values import (
     EVENT_COMPLETION,
@@ -62,19 +64,29 @@ class MrpProduction(models.Model):
         backflushed = self.filtered(lambda production: production._backflush_is_backflushed())
         if not backflushed:
             return super()._post_inventory(cancel_backorder=cancel_backorder)
-        backflushed._backflush_check_configuration()
+        blocked = backflushed._backflush_blocked_completions()
         moves = backflushed.move_raw_ids | backflushed.move_finished_ids
         pending_moves = moves.filtered(lambda move: move.state not in ("done", "cancel"))
         result = super()._post_inventory(cancel_backorder=cancel_backorder)
         done_now = pending_moves.filtered(lambda move: move.state == "done")
-        backflushed._backflush_post_completions(done_now)
+        postable = backflushed.filtered(lambda production: production.id not in blocked)
+        postable._backflush_post_completions(done_now)
+        backflushed.filtered(lambda production: production.id in blocked)._backflush_queue(
+            done_now, blocked
+        )
         return result
+
+    def _backflush_moves_by_order(self, moves):
+        """{order id: its moves among ``moves``} (read them in the order's company)."""
+        moves_by_production = defaultdict(lambda: self.env["stock.move"])
+        for move in moves:
+            production = move.raw_material_production_id or move.production_id
+            moves_by_production[production.id] |= move
+        return moves_by_production
 
     def _backflush_post_completions(self, done_moves):
         """Post one entry and one register record per order completed by ``done_moves``."""
-        moves_by_production = defaultdict(lambda: self.env["stock.move"])
-        for move in done_moves:
-            moves_by_production[(move.raw_material_production_id or move.production_id).id] |= move
+        moves_by_production = self._backflush_moves_by_order(done_moves)
         standards = {}
         events = []
         for production in self:
@@ -86,25 +98,56 @@ class MrpProduction(models.Model):
                 events.append(event)
         return self.env["mrp.backflush.posting"]._post_events(events)
 
-    def _backflush_completion_event(self, moves, standards):
-        """The completion event of this order's ``moves`` done now, or None if none."""
+    def _backflush_queue(self, done_moves, problems):
+        """Queue the completion of these orders by ``done_moves``, which cannot be posted
+        now (``problems``: {order id: sentences}), with the costing value as of now."""
+        moves_by_production = self._backflush_moves_by_order(done_moves)
+        queued = []
+        for production in self:
+            production = production.with_company(production.company_id)
+            moves = moves_by_production[production.id].with_company(production.company_id)
+            skeleton = production._backflush_completion_event(moves, {}, queued=True)
+            if not skeleton:
+                continue
+            try:
+                value = production._backflush_completion(moves, {})
+            except (UserError, CostingError):
+                value = None  # no standard to keep (e.g. no bill of materials): taken later
+            pending = {"moves": moves.ids, "value": value}
+            queued.append((skeleton, pending, problems[production.id], production))
+        return self.env["mrp.backflush.queue"]._queue(queued)
+
+    def _backflush_completion_event(self, moves, standards, completion=None, queued=False):
+        """The completion event of this order's ``moves`` done now, or None if none.
+
+        ``completion``: the costing value to post (a queued one, with its standards as of
+        the event); by default read now. ``queued``: the event without its entry, for a
+        posting that cannot be made now.
+        """
         self.ensure_one()
         finished_move = moves.filtered(
             lambda move: move.production_id == self and move.product_id == self.product_id
         ).sorted("id")[:1]
         if not finished_move or not finished_move.quantity:
             return None
-        completion = self._backflush_completion(moves, standards)
-        result = self.env["mrp.backflush.posting"]._costing(self.name, completion_entry, completion)
+        if queued:
+            quantity = self._backflush_stock_totals(finished_move)[self.product_id][0]
+            entry, summary, quantity = NO_ENTRY, NO_FIGURES, to_decimal(quantity)
+        else:
+            completion = completion or self._backflush_completion(moves, standards)
+            result = self.env["mrp.backflush.posting"]._costing(
+                self.name, completion_entry, completion
+            )
+            entry, summary, quantity = result.entry, result.summary, completion.quantity
         return Event(
             key=f"completion:{finished_move.id}",
             kind=EVENT_COMPLETION,
             company=self.company_id.id,
             name=self.name,
             ref=self.env._("%(order)s - Backflush completion", order=self.name),
-            entry=result.entry,
-            summary=result.summary,
-            quantity=completion.quantity,
+            entry=entry,
+            summary=summary,
+            quantity=quantity,
             trigger=self._backflush_trigger(),
             product=self.product_id.id,
             production=self.id,
@@ -112,6 +155,56 @@ class MrpProduction(models.Model):
             workcenters=tuple(self.workorder_ids.workcenter_id.ids),
             valuation_layers=tuple(moves.sudo().stock_valuation_layer_ids.ids),
         )
+
+    def _backflush_retry_event(self, pending, date):
+        """The completion event a queued posting holds (see _backflush_queue), costed now
+        with its standards as of the event and today's accounts."""
+        self.ensure_one()
+        production = self.with_company(self.company_id)
+        production._backflush_check_configuration()
+        moves = self.env["stock.move"].browse(pending["moves"]).with_company(self.company_id)
+        value = pending["value"]
+        if value is not None:
+            value = production._backflush_fresh_accounts(value)
+        event = production._backflush_completion_event(moves, {}, completion=value)
+        return dataclasses.replace(event, date=date) if event else None
+
+    def _backflush_fresh_accounts(self, completion):
+        """``completion`` with the accounts configured now (a queued posting was stopped by
+        missing ones); its quantities and standard prices stay those of the event."""
+        Product = self.env["product.product"]
+
+        def account(product_id):
+            return Product.browse(product_id)._backflush_valuation_account().id or None
+
+        def fresh(items):
+            return tuple(dataclasses.replace(item, account=account(item.product)) for item in items)
+
+        return dataclasses.replace(
+            completion,
+            accounts=self.product_id._backflush_completion_accounts(),
+            standard=self._backflush_fresh_standard(completion.standard),
+            consumed=fresh(completion.consumed),
+            byproducts=fresh(completion.byproducts),
+        )
+
+    def _backflush_blocked_completions(self):
+        """{order id: what is missing} for the orders whose completion cannot be posted
+        now and whose company queues such postings; raises one UserError for those
+        whose company stops the operation instead."""
+        blocked = {}
+        for production in self:
+            problems = production.with_company(production.company_id)._backflush_problems()
+            if problems:
+                blocked[production.id] = problems
+        stopping = self.filtered(
+            lambda production: (
+                production.id in blocked
+                and production.company_id.backflush_blocked_posting == "stop"
+            )
+        )
+        stopping._backflush_check_configuration()
+        return blocked
 
     def _backflush_refuse_shipment_costed_inputs(self):
         """A product costed at shipment is not in the finished goods account while on
@@ -275,9 +368,17 @@ class MrpProduction(models.Model):
     # Scrap: Odoo's Scrap button and the variance wizard post through here.
     # ------------------------------------------------------------------
 
-    def _backflush_scrap_entry(self, items):
-        """The scrap entry of ``items`` of this order: ``{product: (quantity in its UoM,
-        Decimal value its layers took out or None)}``."""
+    def _backflush_scrap_entry(self, items, standard=None):
+        """The scrap entry of ``items`` of this order (see _backflush_scrap_value)."""
+        self.ensure_one()
+        scrap = self._backflush_scrap_value(items, standard)
+        return self.env["mrp.backflush.posting"]._costing(self.name, scrap_entry, scrap)
+
+    def _backflush_scrap_value(self, items, standard=None):
+        """The costing Scrap of ``items`` of this order: ``{product: (quantity in its UoM,
+        Decimal value its layers took out or None)}``. ``standard``: the finished
+        product's UnitStandard to credit under Shipment (a queued scrap keeps the one of
+        its event); by default today's. Accounts are read now."""
         self.ensure_one()
         trigger = self._backflush_trigger()
         category = self.product_id.categ_id
@@ -285,7 +386,9 @@ class MrpProduction(models.Model):
         for product, (quantity, value) in items.items():
             product = product.with_company(self.company_id)
             if product == self.product_id:
-                finished.append(self._backflush_scrapped_finished(to_decimal(quantity), value))
+                finished.append(
+                    self._backflush_scrapped_finished(to_decimal(quantity), value, standard)
+                )
                 continue
             account = product._backflush_valuation_account()
             if trigger == TRIGGER_COMPLETION_ONLY and product in self.move_raw_ids.product_id:
@@ -299,36 +402,59 @@ class MrpProduction(models.Model):
                     value=value,
                 )
             )
-        scrap = Scrap(
+        return Scrap(
             trigger=trigger,
             components=tuple(components),
             finished=tuple(finished),
             scrap_variance_account=category.property_backflush_scrap_variance_account_id.id,
             rounding=to_decimal(self.company_id.currency_id.rounding),
         )
-        return self.env["mrp.backflush.posting"]._costing(self.name, scrap_entry, scrap)
 
-    def _backflush_scrapped_finished(self, quantity, value=None):
+    def _backflush_scrapped_finished(self, quantity, value=None, standard=None):
         product = self.product_id
         category = product.categ_id
+        standard = standard or product._backflush_unit_standard(self.bom_id)
         return ScrappedFinished(
             product=product.id,
             quantity=quantity,
             unit_price=to_decimal(product.standard_price),
             account=category.property_stock_valuation_account_id.id,
-            standard=product._backflush_unit_standard(self.bom_id),
+            standard=self._backflush_fresh_standard(standard),
             conversion_account=category.property_backflush_conversion_account_id.id,
             value=value,
         )
 
-    def _backflush_scrap_event(self, scraps, date=None):
-        """The event of ``scraps`` (done, of this order): one entry for all of them."""
+    def _backflush_fresh_standard(self, standard):
+        """``standard`` with each component's valuation account as configured now."""
+        Product = self.env["product.product"]
+        return dataclasses.replace(
+            standard,
+            components=tuple(
+                dataclasses.replace(
+                    component,
+                    account=Product.browse(component.product)._backflush_valuation_account().id
+                    or None,
+                )
+                for component in standard.components
+            ),
+        )
+
+    def _backflush_scrap_event(self, scraps, date=None, standard=None, queued=False):
+        """The event of ``scraps`` (done, of this order): one entry for all of them.
+
+        ``standard``: see _backflush_scrap_value. ``queued``: the event without its entry,
+        for a posting that cannot be made now.
+        """
         self.ensure_one()
         moves = scraps.move_ids.filtered(
             lambda move: move.state == "done" and move.product_id.is_storable
         )
         items = self._backflush_stock_totals(moves)
-        entry = self._backflush_scrap_entry(items)
+        if queued:
+            entry, summary = NO_ENTRY, NO_FIGURES
+        else:
+            entry = self._backflush_scrap_entry(items, standard)
+            summary = summarize(entry)
         finished_quantity = items.get(self.product_id, (0.0, None))[0]
         return Event(
             key="scrap:" + ",".join(str(scrap_id) for scrap_id in sorted(scraps.ids)),
@@ -337,7 +463,7 @@ class MrpProduction(models.Model):
             name=", ".join(scraps.mapped("name")),
             ref=self.env._("%(order)s - Backflush scrap", order=self.name),
             entry=entry,
-            summary=summarize(entry),
+            summary=summary,
             quantity=to_decimal(finished_quantity),
             date=date,
             trigger=self._backflush_trigger(),
@@ -347,19 +473,42 @@ class MrpProduction(models.Model):
             valuation_layers=tuple(moves.sudo().stock_valuation_layer_ids.ids),
         )
 
+    def _backflush_blocked_scraps(self):
+        """{order id: what is missing} for the orders whose scrap cannot be posted now and
+        whose company queues such postings; raises for those whose company stops."""
+        blocked = {}
+        for production in self:
+            problems = production._backflush_scrap_problems()
+            if problems:
+                blocked[production.id] = problems
+        stopping = self.filtered(
+            lambda production: (
+                production.id in blocked
+                and production.company_id.backflush_blocked_posting == "stop"
+            )
+        )
+        stopping._backflush_check_scrap_configuration()
+        return blocked
+
+    def _backflush_scrap_problems(self):
+        """What is missing to post this order's scrap, as sentences."""
+        self.ensure_one()
+        production = self.with_company(self.company_id)
+        category = production.product_id.categ_id
+        problems = []
+        if not category.property_backflush_scrap_variance_account_id:
+            problems.append(
+                self.env._(
+                    "Category %(category)s has no Scrap Variance account.",
+                    category=category.display_name,
+                )
+            )
+        return problems + production._backflush_problems()
+
     def _backflush_check_scrap_configuration(self):
         problems = []
         for production in self:
-            production = production.with_company(production.company_id)
-            category = production.product_id.categ_id
-            if not category.property_backflush_scrap_variance_account_id:
-                problems.append(
-                    self.env._(
-                        "Category %(category)s has no Scrap Variance account.",
-                        category=category.display_name,
-                    )
-                )
-            problems += production._backflush_problems()
+            problems += production._backflush_scrap_problems()
         self.env["mrp.backflush.posting"]._raise_configuration_problems(
             self.env._("the scrap of %s", ", ".join(self.mapped("name"))), problems
         )

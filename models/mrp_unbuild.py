@@ -137,7 +137,11 @@ class MrpUnbuild(models.Model):
             production=production.id or None,
             unbuild=self.id,
             reversed_posting=posting.id if posting else None,
-            valuation_layers=tuple(self.sudo().produce_line_ids.stock_valuation_layer_ids.ids),
+            valuation_layers=tuple(
+                (
+                    self.sudo().consume_line_ids | self.sudo().produce_line_ids
+                ).stock_valuation_layer_ids.ids
+            ),
         )
 
     def _backflush_byproducts(self, quantity):

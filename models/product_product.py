@@ -88,24 +88,29 @@ class ProductProduct(models.Model):
         Accounts and prices are read in the current company.
         """
         self.ensure_one()
-        category = self.categ_id
         return Completion(
             trigger=trigger,
             quantity=quantity,
             finished_product=self.id,
             finished_unit_price=to_decimal(self.standard_price),
             standard=standard,
-            accounts=CompletionAccounts(
-                finished=category.property_stock_valuation_account_id.id,
-                conversion=category.property_backflush_conversion_account_id.id,
-                usage_variance=category.property_backflush_usage_variance_account_id.id,
-                production_variance=category.property_backflush_production_variance_account_id.id,
-                clearing=category.property_backflush_clearing_account_id.id or None,
-            ),
+            accounts=self._backflush_completion_accounts(),
             consumed=consumed,
             byproducts=byproducts,
             rounding=to_decimal(self.env.company.currency_id.rounding),
             finished_value=finished_value,
+        )
+
+    def _backflush_completion_accounts(self):
+        """The accounts of a completion of this product, read in the current company."""
+        self.ensure_one()
+        category = self.categ_id
+        return CompletionAccounts(
+            finished=category.property_stock_valuation_account_id.id,
+            conversion=category.property_backflush_conversion_account_id.id,
+            usage_variance=category.property_backflush_usage_variance_account_id.id,
+            production_variance=category.property_backflush_production_variance_account_id.id,
+            clearing=category.property_backflush_clearing_account_id.id or None,
         )
 
     def _backflush_bom(self):

@@ -12,6 +12,19 @@ class ResCompany(models.Model):
         help="General journal in which every backflush entry of this company is posted.",
     )
 
+    backflush_blocked_posting = fields.Selection(
+        [
+            ("queue", "Queue the posting for an accountant"),
+            ("stop", "Stop the operation"),
+        ],
+        string="When a Backflush Posting Cannot Be Made",
+        required=True,
+        default="queue",
+        help="Queue: the operation (marking an order done, a scrap) goes through and the "
+        "posting waits in the Backflush Register as Failed, with the reason, until an "
+        "accountant fixes the configuration and retries it (a scheduled action retries "
+        "them too). Stop: the operation is refused with the list of what is missing.",
+    )
     backflush_scrap_reason_required = fields.Boolean(
         string="Scrap Reason Required",
         help="Backflush variance wizard: every scrapped line must carry a scrap reason.",

@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     backflush_journal_id = fields.Many2one(
         related="company_id.backflush_journal_id", readonly=False
     )
+    backflush_blocked_posting = fields.Selection(
+        related="company_id.backflush_blocked_posting", readonly=False
+    )

@@ -5,6 +5,8 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from ..costing import CostingError
+
 ScrapRequest = namedtuple("ScrapRequest", "product quantity lot reasons location")
 ScrapRequest.__doc__ = """Something to scrap from a backflushed order, before it is scrapped.
 
@@ -29,11 +31,11 @@ class StockScrap(models.Model):
         # backflushed orders (stock.move._backflush_replaces_entry) and replaced here.
         self._backflush_refuse_unattached_shipment_scrap()
         backflushed = self.filtered(lambda scrap: scrap._backflush_is_backflushed())
-        backflushed.production_id._backflush_check_scrap_configuration()
+        blocked = backflushed.production_id._backflush_blocked_scraps()
         backflushed._backflush_check_scrap()
         result = super().do_scrap()
         if backflushed and not self.env.context.get("backflush_scrap_batch"):
-            backflushed._backflush_post_scrap()
+            backflushed._backflush_post_scrap(blocked=blocked)
         return result
 
     def _backflush_requests(self):
@@ -178,15 +180,34 @@ class StockScrap(models.Model):
                     )
                 )
 
-    def _backflush_post_scrap(self, date=None):
-        """Post one scrap entry and register record per order for these done scraps."""
-        events = [
-            production.with_company(production.company_id)._backflush_scrap_event(
-                self.filtered(lambda scrap, mo=production: scrap.production_id == mo).with_company(
-                    production.company_id
-                ),
-                date,
-            )
-            for production in self.production_id
-        ]
+    def _backflush_post_scrap(self, date=None, blocked=None):
+        """Post one scrap entry and register record per order for these done scraps; the
+        orders in ``blocked`` ({order id: what is missing}) are queued instead."""
+        blocked = blocked or {}
+        events, queued = [], []
+        for production in self.production_id:
+            production = production.with_company(production.company_id)
+            scraps = self.filtered(
+                lambda scrap, mo=production: scrap.production_id == mo
+            ).with_company(production.company_id)
+            if production.id not in blocked:
+                events.append(production._backflush_scrap_event(scraps, date))
+                continue
+            skeleton = production._backflush_scrap_event(scraps, date, queued=True)
+            try:
+                standard = production.product_id._backflush_unit_standard(production.bom_id)
+            except (UserError, CostingError):
+                standard = None  # no standard to keep: today's is taken when retried
+            pending = {"standard": standard}
+            queued.append((skeleton, pending, blocked[production.id], production))
+        self.env["mrp.backflush.queue"]._queue(queued)
         return self.env["mrp.backflush.posting"]._post_events(events)
+
+    def _backflush_retry_event(self, pending, date):
+        """The event of these scraps of one order that a queued posting holds, costed now
+        with the finished product's standard as of the event and today's accounts."""
+        production = self.production_id.with_company(self.production_id.company_id)
+        production._backflush_check_scrap_configuration()
+        return production._backflush_scrap_event(
+            self.with_company(production.company_id), date, standard=pending.get("standard")
+        )

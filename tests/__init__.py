@@ -8,3 +8,4 @@ from . import test_scrap
 from . import test_reconciliation
 from . import test_conversion_close
 from . import test_integrity
+from . import test_queue

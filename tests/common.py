@@ -25,6 +25,8 @@ class BackflushCommon(AccountTestInvoicingCommon):
             .lot_stock_id
         )
         cls.journal = cls.company.backflush_journal_id
+        # Tests of a missing setting expect it to stop the operation; the queue has its own.
+        cls.company.backflush_blocked_posting = "stop"
 
         account = cls._make_account
         cls.stock_journal = cls.env["account.journal"].create(

@@ -41,6 +41,20 @@ class MrpBackflushReconciliation(models.TransientModel):
         readonly=True,
         help="Finished products whose standard could not be computed, left out of the check.",
     )
+    failed_posting_ids = fields.Many2many(
+        "mrp.backflush.posting",
+        string="Queued Postings",
+        compute="_compute_open_items",
+        help="Postings queued (Failed) for events up to the date: retry them before the "
+        "month is closed.",
+    )
+    uncovered_layer_ids = fields.Many2many(
+        "stock.valuation.layer",
+        string="Movements Without a Posting",
+        compute="_compute_open_items",
+        help="Valuation layers of moves that backflush costs instead of Odoo which no "
+        "posting, posted or queued, holds. This list must be empty.",
+    )
     ledger_total = fields.Monetary(string="Ledger", compute="_compute_totals")
     component_total = fields.Monetary(string="Components on Hand", compute="_compute_totals")
     finished_total = fields.Monetary(string="Finished Material on Hand", compute="_compute_totals")
@@ -70,6 +84,16 @@ class MrpBackflushReconciliation(models.TransientModel):
                 for sequence, row in enumerate(rows, start=1)
             ]
             wizard.note = "\n".join(notes) or False
+
+    @api.depends("company_id", "date")
+    def _compute_open_items(self):
+        Books = self.env["mrp.backflush.books"]
+        for wizard in self:
+            if not wizard.company_id or not wizard.date:
+                wizard.failed_posting_ids = wizard.uncovered_layer_ids = False
+                continue
+            wizard.failed_posting_ids = Books._failed_postings(wizard.company_id, wizard.date)
+            wizard.uncovered_layer_ids = Books._uncovered_layers(wizard.company_id, wizard.date)
 
     @api.depends(
         "currency_id",

@@ -1,0 +1,177 @@
+import json
+import logging
+import threading
+
+from psycopg2 import errors
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..costing.serialize import from_data, to_data
+from ..costing.values import EVENT_COMPLETION, EVENT_SCRAP
+
+_logger = logging.getLogger(__name__)
+
+# Failed postings a scheduled run retries at most, committing after each batch.
+RETRY_BATCH_SIZE = 50
+
+
+class MrpBackflushQueue(models.AbstractModel):
+    """Postings that could not be made when their event happened (missing configuration)
+    and wait, as Failed register records, for an accountant to fix the configuration
+    and retry them (SAP's COGI list). The operation that raised them went through."""
+
+    _name = "mrp.backflush.queue"
+    _description = "Backflush Failed-Posting Queue"
+
+    @api.model
+    def _queue(self, queued):
+        """Record ``queued`` postings as Failed: ``[(event, pending, problems, origin)]``,
+        where ``event`` is the costing Event without its entry, ``pending`` what its
+        trigger needs to post it later ({"value": its costing value as of the event,
+        ...record ids}), ``problems`` why it cannot be posted (sentences) and ``origin``
+        the order or transfer whose chatter says so."""
+        if not queued:
+            return self.env["mrp.backflush.posting"]
+        Posting = self.env["mrp.backflush.posting"]
+        Posting._refuse_reposting([event.key for event, *_rest in queued])
+        postings = Posting.sudo().create(
+            [
+                {
+                    **Posting._register_vals(event),
+                    "state": "failed",
+                    "failure_reason": "\n".join(problems),
+                    "pending_data": self._dump_pending(pending),
+                }
+                for event, pending, problems, _origin in queued
+            ]
+        )
+        for posting, (_event, _pending, problems, origin) in zip(postings, queued, strict=True):
+            self._announce(posting, problems, origin)
+        return postings
+
+    @api.model
+    def _dump_pending(self, pending):
+        return json.dumps({key: to_data(value) for key, value in pending.items()})
+
+    @api.model
+    def _load_pending(self, posting):
+        data = json.loads(posting.pending_data or "{}")
+        return {key: from_data(value) for key, value in data.items()}
+
+    @api.model
+    def _announce(self, posting, problems, origin):
+        """Say on the order that its posting was queued and why, give an accountant an
+        activity, and tell the user, who is not stopped."""
+        message = self.env._(
+            "The backflush posting of %(event)s was queued, not posted: the configuration "
+            "is incomplete. An accountant can fix it and retry the posting from the "
+            "Backflush Register (%(reference)s).",
+            event=posting.name,
+            reference=posting.event_key,
+        )
+        reasons = "\n".join(f"- {problem}" for problem in problems)
+        origin.sudo().message_post(body=f"{message}\n{reasons}")
+        accountant = self._accountant(posting.company_id)
+        if accountant and hasattr(origin, "activity_schedule"):
+            origin.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Retry the queued backflush posting %s", posting.name),
+                note=reasons,
+                user_id=accountant.id,
+            )
+        self.env.user._bus_send(
+            "simple_notification",
+            {
+                "type": "warning",
+                "title": self.env._("Backflush posting queued"),
+                "message": message,
+            },
+        )
+
+    @api.model
+    def _accountant(self, company):
+        """The accounting administrator who is given the activity of a queued posting."""
+        group = self.env.ref("account.group_account_manager")
+        users = group.sudo().users.filtered(
+            lambda user: company in user.company_ids and not user.share and user.active
+        )
+        return users.filtered(lambda user: user.id != self.env.ref("base.user_root").id)[:1]
+
+    # ------------------------------------------------------------------
+    # Retry
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _retry(self, postings, skip_lock=False):
+        """Post the Failed ``postings`` that can be posted now, each exactly once (its row
+        is locked, then its state checked again); the others keep their state with
+        today's reason. Returns the records posted. ``skip_lock``: the caller holds the
+        row locks already (the scheduled action)."""
+        if not postings:
+            return postings
+        lock = SQL("") if skip_lock else SQL("FOR UPDATE NOWAIT")
+        try:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM mrp_backflush_posting WHERE id IN %s AND state = 'failed' %s",
+                    tuple(postings.ids),
+                    lock,
+                )
+            )
+        except errors.LockNotAvailable as error:
+            raise UserError(
+                self.env._("These postings are being retried right now; wait for it to finish.")
+            ) from error
+        locked = postings.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset()
+        posted = postings.browse()
+        for posting in locked.filtered(lambda posting: posting.state == "failed"):
+            try:
+                with self.env.cr.savepoint():
+                    posted |= self._retry_one(posting)
+            except UserError as error:
+                posting.with_context(backflush_register_update=True).write(
+                    {
+                        "failure_reason": str(error),
+                        "retry_count": posting.retry_count + 1,
+                    }
+                )
+        return posted
+
+    @api.model
+    def _retry_one(self, posting):
+        posting = posting.sudo().with_company(posting.company_id)
+        pending = self._load_pending(posting)
+        if posting.kind == EVENT_COMPLETION:
+            event = posting.production_id._backflush_retry_event(pending, posting.date)
+        elif posting.kind == EVENT_SCRAP:
+            event = posting.scrap_ids._backflush_retry_event(pending, posting.date)
+        else:
+            raise UserError(self.env._("%s cannot be retried.", posting.name))
+        return posting._post_queued(event)
+
+    @api.model
+    def _cron_retry_failed(self, batch_size=RETRY_BATCH_SIZE):
+        """Retry every Failed posting once, in batches that several workers (or servers)
+        share: each takes the rows the others have not locked, and commits per batch."""
+        last_id = 0
+        while True:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM mrp_backflush_posting WHERE state = 'failed' AND id > %s "
+                    "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                    last_id,
+                    batch_size,
+                )
+            )
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            if not ids:
+                return
+            last_id = ids[-1]
+            posted = self._retry(self.env["mrp.backflush.posting"].browse(ids), skip_lock=True)
+            _logger.info("backflush: retried %s queued postings, %s posted", len(ids), len(posted))
+            if not getattr(threading.current_thread(), "testing", False):
+                # One transaction per batch: a crash loses one batch, not the run.
+                self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -224,7 +224,8 @@ class MrpBackflushPosting(models.Model):
             )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_register(self):
         raise UserError(
             self.env._(
                 "Backflush Register records cannot be deleted: each one is the trace of a "

@@ -2,6 +2,7 @@ import json
 import logging
 import threading
 
+from markupsafe import Markup
 from psycopg2 import errors
 
 from odoo import api, models
@@ -72,7 +73,8 @@ class MrpBackflushQueue(models.AbstractModel):
             reference=posting.event_key,
         )
         reasons = "\n".join(f"- {problem}" for problem in problems)
-        origin.sudo().message_post(body=f"{message}\n{reasons}")
+        items = Markup().join(Markup("<li>%s</li>") % problem for problem in problems)
+        origin.sudo().message_post(body=Markup("<p>%s</p><ul>%s</ul>") % (message, items))
         accountant = self._accountant(posting.company_id)
         if accountant and hasattr(origin, "activity_schedule"):
             origin.sudo().activity_schedule(

@@ -94,7 +94,9 @@ class StockMove(models.Model):
     def _backflush_odoo_entry_vals(self, layer):
         """Odoo's own entry values for ``layer`` of this move (stock_account), the base of
         the shipment entry; None when Odoo would post nothing."""
-        vals_list = super()._account_entry_move(
+        # Odoo's own values, past this module's override above (which gives none for
+        # these moves): the base the shipment entry keeps.
+        vals_list = super()._account_entry_move(  # pylint: disable=super-method-mismatch
             layer.quantity, layer.description, layer.id, layer.value
         )
         return vals_list[0] if vals_list else None

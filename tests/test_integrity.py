@@ -119,8 +119,10 @@ class TestIntegrity(BackflushCommon):
         ):
             with self.subTest(values), self.assertRaisesRegex(UserError, "only its note"):
                 posting.write(values)
-        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+        with self.assertRaisesRegex(UserError, "not allowed to delete"):
             posting.unlink()
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            posting.sudo().unlink()  # not even past the access rights
         posting.note = "Checked with the plant manager."
         self.assertEqual(self.completion.note, "Checked with the plant manager.")
 

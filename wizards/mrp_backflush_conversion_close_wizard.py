@@ -258,7 +258,7 @@ class MrpBackflushConversionCloseWizardPreview(models.TransientModel):
     )
     sequence = fields.Integer()
     currency_id = fields.Many2one(related="wizard_id.currency_id")
-    account_id = fields.Many2one("account.account", string="Account", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
     label = fields.Char(readonly=True)
     debit = fields.Monetary(readonly=True)
     credit = fields.Monetary(readonly=True)

@@ -40,9 +40,7 @@ class MrpBackflushVarianceWizard(models.TransientModel):
     source_location_id = fields.Many2one(
         "stock.location", string="Scrapped From", compute="_compute_locations"
     )
-    scrap_location_id = fields.Many2one(
-        "stock.location", string="Scrap Location", compute="_compute_locations"
-    )
+    scrap_location_id = fields.Many2one("stock.location", compute="_compute_locations")
     state = fields.Selection([("draft", "Draft"), ("posted", "Posted")], default="draft")
     preview_line_ids = fields.One2many(
         "mrp.backflush.variance.wizard.preview",
@@ -293,8 +291,8 @@ class MrpBackflushVarianceWizardPreview(models.TransientModel):
     wizard_id = fields.Many2one("mrp.backflush.variance.wizard", required=True, ondelete="cascade")
     sequence = fields.Integer()
     currency_id = fields.Many2one(related="wizard_id.currency_id")
-    account_id = fields.Many2one("account.account", string="Account", readonly=True)
-    product_id = fields.Many2one("product.product", string="Product", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
     label = fields.Char(readonly=True)
     debit = fields.Monetary(readonly=True)
     credit = fields.Monetary(readonly=True)

@@ -150,6 +150,8 @@ class MrpBackflushQueue(models.AbstractModel):
             event = posting.production_id._backflush_retry_event(pending, posting.date)
         elif posting.kind == EVENT_SCRAP:
             event = posting.scrap_ids._backflush_retry_event(pending, posting.date)
+        elif "layer" in pending:
+            event = posting.stock_move_id._backflush_retry_event(pending, posting.date)
         else:
             raise UserError(self.env._("%s cannot be retried.", posting.name))
         return posting._post_queued(event)

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
-from odoo import models
+from odoo import fields, models
+from odoo.exceptions import UserError
 
 from ..costing import (
     OUTPUT,
+    CostingError,
     Shipment,
     ShipmentAccounts,
     retarget,
@@ -11,7 +13,7 @@ from ..costing import (
     shipment_entry,
     summarize,
 )
-from ..costing.event import Event
+from ..costing.event import NO_ENTRY, NO_FIGURES, Event
 from ..costing.money import to_decimal
 from ..costing.values import EVENT_ADJUSTMENT, EVENT_REVERSAL, EVENT_SHIPMENT, TRIGGER_SHIPMENT
 
@@ -85,11 +87,66 @@ class StockMove(models.Model):
     def _backflush_post_shipments(self, layers):
         """Post the event of each of ``layers`` of these moves (see
         _backflush_shipment_direction): a shipment, a return or an adjustment."""
-        events = [
-            layer.stock_move_id.with_company(layer.company_id)._backflush_shipment_event(layer)
-            for layer in layers
-        ]
+        events, queued = [], []
+        for layer in layers:
+            move = layer.stock_move_id.with_company(layer.company_id)
+            problems = move._backflush_shipment_problems()
+            if problems and layer.company_id.backflush_blocked_posting == "queue":
+                queued.append(move._backflush_queued_shipment(layer, problems))
+            else:
+                events.append(move._backflush_shipment_event(layer))
+        self.env["mrp.backflush.queue"]._queue(queued)
         return self.env["mrp.backflush.posting"]._post_events([e for e in events if e])
+
+    def _backflush_queued_shipment(self, layer, problems):
+        """What the queue keeps of ``layer``'s event, which cannot be posted now: the
+        event without its entry, the product's standard of the day, and the transfer
+        (or product) whose chatter says so."""
+        self.ensure_one()
+        product = self.product_id
+        kind, original = self._backflush_shipment_kind(abs(layer.quantity))
+        try:
+            standard = product._backflush_unit_standard(product._backflush_bom())
+        except (UserError, CostingError):
+            standard = None  # taken on the day it is retried
+        skeleton = Event(
+            key=f"{kind}:{layer.id}",
+            kind=kind,
+            company=self.company_id.id,
+            name=self.picking_id.name or self.reference,
+            ref=self.reference,
+            entry=NO_ENTRY,
+            summary=NO_FIGURES,
+            quantity=to_decimal(abs(layer.quantity)),
+            date=fields.Date.context_today(self),
+            trigger=TRIGGER_SHIPMENT,
+            product=product.id,
+            picking=self.picking_id.id or None,
+            stock_move=self.id,
+            reversed_posting=original.id or None,
+            valuation_layers=(layer.id,),
+        )
+        origin = self.picking_id or product.product_tmpl_id
+        return skeleton, {"layer": layer.id, "standard": standard}, problems, origin
+
+    def _backflush_retry_event(self, pending, date):
+        """The event of the layer a queued posting holds, costed now with the product's
+        standard of its day, on Odoo's entry values of that day."""
+        self.ensure_one()
+        move = self.with_company(self.company_id).with_context(force_period_date=date)
+        move._backflush_check_shipment_configuration()
+        layer = self.env["stock.valuation.layer"].browse(pending["layer"])
+        return move._backflush_shipment_event(layer, standard=pending.get("standard"))
+
+    def _backflush_shipment_kind(self, quantity):
+        """(register kind, the shipment posting a return undoes or an empty record)."""
+        direction = self._backflush_shipment_direction()
+        Posting = self.env["mrp.backflush.posting"]
+        if direction == "delivery":
+            return EVENT_SHIPMENT, Posting
+        if direction == "return":
+            return EVENT_REVERSAL, self._backflush_original_shipment(quantity)
+        return EVENT_ADJUSTMENT, Posting
 
     def _backflush_odoo_entry_vals(self, layer):
         """Odoo's own entry values for ``layer`` of this move (stock_account), the base of
@@ -101,12 +158,14 @@ class StockMove(models.Model):
         )
         return vals_list[0] if vals_list else None
 
-    def _backflush_shipment_event(self, layer):
+    def _backflush_shipment_event(self, layer, standard=None):
         """The event of ``layer`` of this move, which enters or leaves stock (see
         _backflush_shipment_direction), or None when Odoo itself would post nothing for
         it. Odoo's own entry is the base: its counterpart line (stock output for a
         delivery, inventory loss for a count, stock input for a receipt) stays, and only
-        its finished goods line is replaced by RIP and Conversion Costs Applied."""
+        its finished goods line is replaced by RIP and Conversion Costs Applied.
+        ``standard``: the product's UnitStandard to cost it at (a queued event keeps the
+        one of its day); by default today's."""
         self.ensure_one()
         self._backflush_check_shipment_configuration()
         base_entry = self._backflush_odoo_entry_vals(layer)
@@ -120,18 +179,14 @@ class StockMove(models.Model):
         value = to_decimal(abs(layer.value))
         output_account = output_line["account_id"]
         Posting = self.env["mrp.backflush.posting"]
-        direction = self._backflush_shipment_direction()
-        original = Posting
-        if direction in ("delivery", "out"):
-            kind = EVENT_SHIPMENT if direction == "delivery" else EVENT_ADJUSTMENT
-            shipment = self._backflush_shipment(quantity, value, output_account)
+        kind, original = self._backflush_shipment_kind(quantity)
+        if self._is_out():
+            shipment = self._backflush_shipment(quantity, value, output_account, standard)
             entry = Posting._costing(self.reference, shipment_entry, shipment).entry
         else:
-            if direction == "return":
-                kind, original = EVENT_REVERSAL, self._backflush_original_shipment(quantity)
-            else:
-                kind = EVENT_ADJUSTMENT
-            entry = self._backflush_return_entry(original, quantity, value, output_account)
+            entry = self._backflush_return_entry(
+                original, quantity, value, output_account, standard
+            )
         return Event(
             key=f"{kind}:{layer.id}",
             kind=kind,
@@ -153,14 +208,16 @@ class StockMove(models.Model):
             base_line=output_line,
         )
 
-    def _backflush_shipment(self, quantity, value, output_account):
+    def _backflush_shipment(self, quantity, value, output_account, standard=None):
         product = self.product_id
         category = product.categ_id
+        if standard is None:
+            standard = product._backflush_unit_standard(product._backflush_bom())
         return Shipment(
             quantity=quantity,
             finished_product=product.id,
             delivered_value=value,
-            standard=product._backflush_unit_standard(product._backflush_bom()),
+            standard=self._backflush_fresh_standard(standard),
             accounts=ShipmentAccounts(
                 output=output_account,
                 conversion=category.property_backflush_conversion_account_id.id,
@@ -188,7 +245,7 @@ class StockMove(models.Model):
             return self.env["mrp.backflush.posting"]  # more than that shipment still holds
         return original
 
-    def _backflush_return_entry(self, original, quantity, value, output_account):
+    def _backflush_return_entry(self, original, quantity, value, output_account, standard=None):
         """Mirror of ``quantity`` / shipped of the original shipment, or, without one, of a
         shipment at today's standard (a return without origin, an inventory gain, a vendor
         receipt); the output line keeps Odoo's value of the movement."""
@@ -200,7 +257,7 @@ class StockMove(models.Model):
             lines = original._entry_lines()
             share = min(quantity / to_decimal(original.quantity), Decimal(1))
         else:
-            shipment = self._backflush_shipment(quantity, value, output_account)
+            shipment = self._backflush_shipment(quantity, value, output_account, standard)
             lines = Posting._costing(self.reference, shipment_entry, shipment).entry.lines
             share = Decimal(1)
         mirrored = Posting._costing(
@@ -210,12 +267,21 @@ class StockMove(models.Model):
             self.reference, retarget, mirrored, OUTPUT, -value, variance_account
         )
 
-    def _backflush_check_shipment_configuration(self):
+    def _backflush_shipment_problems(self):
+        """What is missing to post this move's shipment event, as sentences."""
         product = self.product_id
         problems = product._backflush_finished_problems(TRIGGER_SHIPMENT)
         standard_components = product._backflush_bom().bom_line_ids.product_id
         for component in standard_components.filtered("is_storable"):
             problems += component._backflush_input_problems()
+        return problems
+
+    def _backflush_check_shipment_configuration(self):
         self.env["mrp.backflush.posting"]._raise_configuration_problems(
-            self.env._("the shipment of %s", product.display_name), problems
+            self.env._("the shipment of %s", self.product_id.display_name),
+            self._backflush_shipment_problems(),
         )
+
+    def _backflush_fresh_standard(self, standard):
+        """``standard`` with each component's valuation account as configured now."""
+        return self.env["mrp.production"]._backflush_fresh_standard(standard)

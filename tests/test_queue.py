@@ -128,3 +128,24 @@ class TestQueue(BackflushCommon):
             check.uncovered_layer_ids,
             (production.move_raw_ids | production.move_finished_ids).stock_valuation_layer_ids,
         )
+
+    def test_delivery_is_queued_then_posted_on_its_day_standard(self):
+        self._force_trigger(self.finished_categ, "shipment")
+        self._complete_as_operator()
+        self.finished_categ.property_backflush_conversion_account_id = False
+        picking = self._deliver(self.finished, 4)
+        self.assertEqual(picking.state, "done", "the delivery goes through")
+        posting = self.env["mrp.backflush.posting"].search([("picking_id", "=", picking.id)])
+        self.assertEqual((posting.kind, posting.state), ("shipment", "failed"))
+        self.assertFalse(self._picking_entries(picking), "no entry, not even Odoo's")
+        self.assertIn("was queued", picking.message_ids[0].body)
+
+        self.component_a.standard_price = 8.0  # after the delivery: not its standard
+        self.finished_categ.property_backflush_conversion_account_id = self.applied
+        posting.with_user(self.accountant).action_retry()
+        self.assertEqual(posting.state, "posted")
+        entry = posting.move_id
+        self.assertEqual(entry.stock_move_id, picking.move_ids)
+        self.assertEntryBalances(
+            entry, {self.stock_output: 124.0, self.rip: -76.0, self.applied: -48.0}
+        )

@@ -192,9 +192,18 @@ class MrpProduction(models.Model):
         """{order id: what is missing} for the orders whose completion cannot be posted
         now and whose company queues such postings; raises one UserError for those
         whose company stops the operation instead."""
+        return self._backflush_blocked(
+            lambda production: production.with_company(production.company_id)._backflush_problems(),
+            self.env._("the completion of %s"),
+        )
+
+    def _backflush_blocked(self, problems_of, event):
+        """{order id: what ``problems_of`` finds missing} for the orders whose posting
+        cannot be made now and whose company queues such postings; one UserError for
+        those whose company stops the operation instead (``event``: "the ... of %s")."""
         blocked = {}
         for production in self:
-            problems = production.with_company(production.company_id)._backflush_problems()
+            problems = problems_of(production)
             if problems:
                 blocked[production.id] = problems
         stopping = self.filtered(
@@ -203,7 +212,11 @@ class MrpProduction(models.Model):
                 and production.company_id.backflush_blocked_posting == "stop"
             )
         )
-        stopping._backflush_check_configuration()
+        if stopping:
+            self.env["mrp.backflush.posting"]._raise_configuration_problems(
+                event % ", ".join(stopping.mapped("name")),
+                [problem for production in stopping for problem in blocked[production.id]],
+            )
         return blocked
 
     def _backflush_refuse_shipment_costed_inputs(self):
@@ -476,19 +489,10 @@ class MrpProduction(models.Model):
     def _backflush_blocked_scraps(self):
         """{order id: what is missing} for the orders whose scrap cannot be posted now and
         whose company queues such postings; raises for those whose company stops."""
-        blocked = {}
-        for production in self:
-            problems = production._backflush_scrap_problems()
-            if problems:
-                blocked[production.id] = problems
-        stopping = self.filtered(
-            lambda production: (
-                production.id in blocked
-                and production.company_id.backflush_blocked_posting == "stop"
-            )
+        return self._backflush_blocked(
+            lambda production: production._backflush_scrap_problems(),
+            self.env._("the scrap of %s"),
         )
-        stopping._backflush_check_scrap_configuration()
-        return blocked
 
     def _backflush_scrap_problems(self):
         """What is missing to post this order's scrap, as sentences."""

@@ -104,28 +104,11 @@ class StockMove(models.Model):
         (or product) whose chatter says so."""
         self.ensure_one()
         product = self.product_id
-        kind, original = self._backflush_shipment_kind(abs(layer.quantity))
         try:
             standard = product._backflush_unit_standard(product._backflush_bom())
         except (UserError, CostingError):
             standard = None  # taken on the day it is retried
-        skeleton = Event(
-            key=f"{kind}:{layer.id}",
-            kind=kind,
-            company=self.company_id.id,
-            name=self.picking_id.name or self.reference,
-            ref=self.reference,
-            entry=NO_ENTRY,
-            summary=NO_FIGURES,
-            quantity=to_decimal(abs(layer.quantity)),
-            date=fields.Date.context_today(self),
-            trigger=TRIGGER_SHIPMENT,
-            product=product.id,
-            picking=self.picking_id.id or None,
-            stock_move=self.id,
-            reversed_posting=original.id or None,
-            valuation_layers=(layer.id,),
-        )
+        skeleton = self._backflush_shipment_event(layer, queued=True)
         origin = self.picking_id or product.product_tmpl_id
         return skeleton, {"layer": layer.id, "standard": standard}, problems, origin
 
@@ -158,35 +141,30 @@ class StockMove(models.Model):
         )
         return vals_list[0] if vals_list else None
 
-    def _backflush_shipment_event(self, layer, standard=None):
+    def _backflush_shipment_event(self, layer, standard=None, queued=False):
         """The event of ``layer`` of this move, which enters or leaves stock (see
         _backflush_shipment_direction), or None when Odoo itself would post nothing for
         it. Odoo's own entry is the base: its counterpart line (stock output for a
         delivery, inventory loss for a count, stock input for a receipt) stays, and only
         its finished goods line is replaced by RIP and Conversion Costs Applied.
         ``standard``: the product's UnitStandard to cost it at (a queued event keeps the
-        one of its day); by default today's."""
+        one of its day); by default today's. ``queued``: the event without its entry,
+        for a posting that cannot be made now."""
         self.ensure_one()
-        self._backflush_check_shipment_configuration()
-        base_entry = self._backflush_odoo_entry_vals(layer)
-        if not base_entry:
-            return None
-        product = self.product_id
         quantity = to_decimal(abs(layer.quantity))
-        valuation_account = product.categ_id.property_stock_valuation_account_id.id
-        lines = [command[2] for command in base_entry.pop("line_ids")]
-        (output_line,) = [line for line in lines if line["account_id"] != valuation_account]
-        value = to_decimal(abs(layer.value))
-        output_account = output_line["account_id"]
-        Posting = self.env["mrp.backflush.posting"]
         kind, original = self._backflush_shipment_kind(quantity)
-        if self._is_out():
-            shipment = self._backflush_shipment(quantity, value, output_account, standard)
-            entry = Posting._costing(self.reference, shipment_entry, shipment).entry
+        if queued:
+            entry, base_entry, output_line = NO_ENTRY, {}, None
+            date = fields.Date.context_today(self)
         else:
-            entry = self._backflush_return_entry(
-                original, quantity, value, output_account, standard
+            self._backflush_check_shipment_configuration()
+            base_entry = self._backflush_odoo_entry_vals(layer)
+            if not base_entry:
+                return None
+            entry, output_line = self._backflush_shipment_entry(
+                layer, base_entry, original, standard
             )
+            date = base_entry["date"]
         return Event(
             key=f"{kind}:{layer.id}",
             kind=kind,
@@ -194,19 +172,43 @@ class StockMove(models.Model):
             name=self.picking_id.name or self.reference,
             ref=base_entry.get("ref") or self.reference,
             entry=entry,
-            summary=summarize(entry),
+            summary=summarize(entry) if entry.lines else NO_FIGURES,
             quantity=quantity,
-            date=base_entry["date"],
+            date=date,
             trigger=TRIGGER_SHIPMENT,
-            product=product.id,
+            product=self.product_id.id,
             picking=self.picking_id.id or None,
             stock_move=self.id,
             reversed_posting=original.id or None,
             valuation_layers=(layer.id,),
-            journal=base_entry["journal_id"],
-            base_entry=base_entry,
+            journal=base_entry.get("journal_id"),
+            base_entry=base_entry or None,
             base_line=output_line,
         )
+
+    def _backflush_shipment_entry(self, layer, base_entry, original, standard):
+        """(costing Entry, Odoo's counterpart line) of ``layer``: Odoo's ``base_entry``
+        values lose their lines, whose counterpart stays and whose finished goods line
+        is replaced by RIP and Conversion Costs Applied at ``standard``."""
+        product = self.product_id
+        quantity = to_decimal(abs(layer.quantity))
+        valuation_account = product.categ_id.property_stock_valuation_account_id.id
+        lines = [command[2] for command in base_entry.pop("line_ids")]
+        (output_line,) = [line for line in lines if line["account_id"] != valuation_account]
+        value = to_decimal(abs(layer.value))
+        output_account = output_line["account_id"]
+        if self._is_out():
+            shipment = self._backflush_shipment(quantity, value, output_account, standard)
+            entry = (
+                self.env["mrp.backflush.posting"]
+                ._costing(self.reference, shipment_entry, shipment)
+                .entry
+            )
+        else:
+            entry = self._backflush_return_entry(
+                original, quantity, value, output_account, standard
+            )
+        return entry, output_line
 
     def _backflush_shipment(self, quantity, value, output_account, standard=None):
         product = self.product_id

@@ -3,6 +3,16 @@ from odoo.tools import date_utils
 
 from ..models.mrp_backflush_period_close import CloseRequest
 
+# What the preview (totals and lines) is computed from.
+PREVIEW_DEPENDS = (
+    "company_id",
+    "date_from",
+    "date_to",
+    "control_account_ids",
+    "applied_account_ids",
+    "target_account_id",
+)
+
 
 class MrpBackflushConversionCloseWizard(models.TransientModel):
     """The screen of Horngren's period close of conversion costs
@@ -195,14 +205,7 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
         """The costing Entry this wizard posts (and previews)."""
         return self._close_result().entry
 
-    @api.depends(
-        "company_id",
-        "date_from",
-        "date_to",
-        "control_account_ids",
-        "applied_account_ids",
-        "target_account_id",
-    )
+    @api.depends(*PREVIEW_DEPENDS)
     def _compute_preview(self):
         for wizard in self:
             result = wizard._close_result()
@@ -211,14 +214,7 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
             wizard.difference = float(result.difference)
             wizard.earlier_difference = float(result.earlier_difference)
 
-    @api.depends(
-        "company_id",
-        "date_from",
-        "date_to",
-        "control_account_ids",
-        "applied_account_ids",
-        "target_account_id",
-    )
+    @api.depends(*PREVIEW_DEPENDS)
     def _compute_preview_line_ids(self):
         Posting = self.env["mrp.backflush.posting"]
         for wizard in self:

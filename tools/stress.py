@@ -977,8 +977,18 @@ INVARIANTS = [
         SELECT p.production_id, format('posting %s (%s) has no journal entry', p.name, p.kind)
           FROM mrp_backflush_posting p
           LEFT JOIN account_move am ON am.id = p.move_id
-         WHERE am.id IS NULL
+         WHERE am.id IS NULL AND p.state <> 'failed'
            AND NOT (p.kind = 'completion' AND p.trigger = 'shipment')
+        """,
+    ),
+    (
+        # Queued postings wait for missing configuration; the stress plant has it all.
+        "(d) no posting left queued (Failed) in a configured plant",
+        """
+        SELECT p.production_id, format('posting %s (%s) is queued: %s', p.name, p.kind,
+                                       left(p.failure_reason, 120))
+          FROM mrp_backflush_posting p
+         WHERE p.state = 'failed'
         """,
     ),
 ]

@@ -49,6 +49,19 @@ class MrpUnbuild(models.Model):
         for unbuild in self:
             production = unbuild.mo_id
             production._backflush_lock_completions()
+            queued = production.sudo().backflush_posting_ids.filtered(
+                lambda posting: posting.state == "failed"
+            )
+            if queued:
+                raise UserError(
+                    self.env._(
+                        "%(order)s has backflush postings queued, not posted (%(names)s): an "
+                        "accountant must retry them (Backflush Register, filter Failed) before "
+                        "its units can be unbuilt.",
+                        order=production.name,
+                        names=", ".join(queued.mapped("event_key")),
+                    )
+                )
             open_quantity = production._backflush_open_completed_quantity()
             rounding = unbuild.product_id.uom_id.rounding
             if (

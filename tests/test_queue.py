@@ -149,3 +149,12 @@ class TestQueue(BackflushCommon):
         self.assertEntryBalances(
             entry, {self.stock_output: 124.0, self.rip: -76.0, self.applied: -48.0}
         )
+
+    def test_unbuild_waits_for_the_queued_completion(self):
+        self.finished_categ.property_backflush_usage_variance_account_id = False
+        production = self._complete_as_operator()
+        form = Form(self.env["mrp.unbuild"])
+        form.mo_id = production
+        form.product_qty = 2
+        with self.assertRaisesRegex(UserError, "queued, not posted"):
+            form.save().action_unbuild()

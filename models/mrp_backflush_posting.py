@@ -254,10 +254,11 @@ class MrpBackflushPosting(models.Model):
         raise UserError(
             self.env._(
                 "Backflush costing cannot post %(event)s: the configuration is "
-                "incomplete.\n\n%(problems)s\n\nAn accounting or inventory administrator can "
-                "set these in Inventory > Configuration > Product Categories (accounts and "
-                "costing method), on the product form (standard price, storable) and in "
-                "Settings > Manufacturing > Backflush Costing (journal).",
+                "incomplete.\n\n%(problems)s\n\nAn accounting administrator sets the backflush "
+                "accounts and trigger in Inventory > Configuration > Product Categories and the "
+                "journal in Settings > Manufacturing > Backflush Costing; an inventory "
+                "administrator the costing method there and, on the product form, the "
+                "standard price and whether it is storable.",
                 event=event,
                 problems="\n".join(f"- {problem}" for problem in problems),
             )

@@ -1,47 +1,127 @@
-"""Close N manufacturing orders under Odoo's valuation and under backflush, and compare.
+"""Close manufacturing orders and deliver finished units under Odoo's valuation, under
+manual valuation and under backflush, interleaved, and compare.
 
 Runs inside a real Odoo 18 database where mrp_backflush is installed, in one
 transaction that is rolled back at the end (the database is left as it was).
-For each scenario it creates a finished product made of C components, puts the
-components in stock, confirms N orders (none of this is measured), then marks
-the orders done one by one, as a shop floor would, and measures wall time, SQL
-queries and journal entries created.
 
-    python tools/bench.py -c ODOO_CONF -d DATABASE [--orders 50] [--components 30]
+For each number of components C (``--components``, a comma list) it builds one plant
+per scenario, the same finished product made of C components in each:
 
-Prints ratios; asserts nothing about time.
+- ``floor``: manual periodic valuation, standard cost, no trigger: Odoo moves the stock
+  and writes valuation layers, and posts nothing (what no accounting at all costs);
+- ``none``: Odoo's automated valuation (real time), trigger None;
+- ``completion``: backflush, trigger Completion;
+- ``shipment``: backflush, trigger Shipment (deliveries only: its finished units are
+  put in stock by an inventory adjustment, which is not measured).
+
+Untimed, it stocks the components, confirms the orders and confirms and reserves the
+deliveries (one picking of one finished product per order). Then, round robin (one
+order of each scenario in turn, so that machine noise hits all alike), it marks orders
+done and validates deliveries and measures wall time, SQL queries (the cursor's
+``sql_log_count``) and journal entries:
+
+- mode ``one``: each order marked done on its own (``button_mark_done`` per order, as a
+  shop floor does), each picking validated on its own;
+- mode ``mass``: one ``button_mark_done`` on the N orders (a mass close), one
+  ``button_validate`` on the N pickings; reported per order (total / N).
+
+The ORM cache is emptied before each measured call, as each request starts cold.
+Prints ratios and warns when an order or picking is not done or a scenario did not
+post what it should; asserts nothing about time.
+
+    python tools/bench.py -c ODOO_CONF -d DATABASE [--orders 20] [--components 5,30,100]
+        [--modes one,mass] [--warmup 3]
 """
 
 import argparse
+import sys
 import time
+from dataclasses import dataclass, field
 
 import odoo
 from odoo import Command, api
 from odoo.tools import config
 
-SCENARIOS = ("none", "completion")
+MODES = ("one", "mass")
+MODE_TITLES = {
+    "one": "each order marked done on its own (shop floor)",
+    "mass": "one button_mark_done on all orders (mass close), per order",
+}
+# (scenario, operation): what is measured, in the order of the round robin.
+TASKS = (
+    ("floor", "close"),
+    ("none", "close"),
+    ("completion", "close"),
+    ("floor", "deliver"),
+    ("none", "deliver"),
+    ("shipment", "deliver"),
+)
+PLANTS = ("floor", "none", "completion", "shipment")
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def comma_list(text, convert=str):
+    return [convert(item.strip()) for item in text.split(",") if item.strip()]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n", maxsplit=1)[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
     parser.add_argument("-d", "--database", required=True, help="database with mrp_backflush")
-    parser.add_argument("--orders", type=int, default=50, help="orders closed per scenario")
-    parser.add_argument("--components", type=int, default=30, help="components per order")
-    parser.add_argument("--warmup", type=int, default=3, help="orders closed before measuring")
-    return parser.parse_args()
+    parser.add_argument(
+        "--orders",
+        type=int,
+        default=20,
+        help="orders closed (and pickings delivered) per scenario, mode and C (default 20)",
+    )
+    parser.add_argument(
+        "--components",
+        default="5,30,100",
+        help="components per order, a comma list swept in turn (default 5,30,100)",
+    )
+    parser.add_argument(
+        "--modes", default="one,mass", help="comma list of one, mass (default one,mass)"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=3,
+        help="orders closed and pickings delivered per scenario before measuring (default 3)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        args.components = comma_list(args.components, int)
+    except ValueError:
+        parser.error(f"--components: a comma list of integers, not {args.components!r}")
+    args.modes = comma_list(args.modes)
+    unknown = set(args.modes) - set(MODES)
+    if unknown:
+        parser.error(f"--modes: unknown {', '.join(sorted(unknown))} (choose among one, mass)")
+    if args.orders < 1 or not args.components or min(args.components) < 1 or not args.modes:
+        parser.error("--orders, --components and --modes need at least 1")
+    return args
+
+
+def say(message):
+    print(f"    {message}", file=sys.stderr, flush=True)
 
 
 class Plant:
     """Accounts, categories and products of one benchmark scenario."""
 
-    def __init__(self, env, trigger, components):
+    def __init__(self, env, scenario, components, serial):
         self.env = env
-        self.trigger = trigger
-        tag = f"BENCH.{trigger.upper()[:4]}"
+        self.scenario = scenario
+        trigger = "none" if scenario == "floor" else scenario
+        valuation = "manual_periodic" if scenario == "floor" else "real_time"
+        tag = f"BENCH{serial}.{scenario.upper()[:4]}"
         account = self._account
         self.component_categ = self._category(
-            f"Bench components ({trigger})", account(f"{tag}.RIP", "asset_current")
+            f"Bench components ({scenario}, {components})",
+            valuation,
+            account(f"{tag}.RIP", "asset_current"),
         )
         extra = {}
         if trigger != "none":
@@ -54,12 +134,15 @@ class Plant:
                 ).id,
             }
         self.finished_categ = self._category(
-            f"Bench finished ({trigger})", account(f"{tag}.FG", "asset_current"), **extra
+            f"Bench finished ({scenario}, {components})",
+            valuation,
+            account(f"{tag}.FG", "asset_current"),
+            **extra,
         )
         self.components = env["product.product"].create(
             [
                 {
-                    "name": f"Bench component {trigger} {index}",
+                    "name": f"Bench component {scenario} {components}.{index}",
                     "is_storable": True,
                     "categ_id": self.component_categ.id,
                     "standard_price": 1.0 + index / 100.0,
@@ -69,7 +152,7 @@ class Plant:
         )
         self.finished = env["product.product"].create(
             {
-                "name": f"Bench finished {trigger}",
+                "name": f"Bench finished {scenario} {components}",
                 "is_storable": True,
                 "categ_id": self.finished_categ.id,
                 "standard_price": 100.0,
@@ -87,39 +170,45 @@ class Plant:
                 ],
             }
         )
+        self.warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
 
     def _account(self, code, account_type):
         return self.env["account.account"].create(
             {"code": code, "name": code, "account_type": account_type}
         )
 
-    def _category(self, name, valuation_account, **values):
+    def _category(self, name, valuation, valuation_account, **values):
         return self.env["product.category"].create(
             {
                 "name": name,
                 "property_cost_method": "standard",
-                "property_valuation": "real_time",
+                "property_valuation": valuation,
                 "property_stock_valuation_account_id": valuation_account.id,
                 **values,
             }
         )
 
-    def stock_components(self, quantity):
-        location = (
-            self.env["stock.warehouse"]
-            .search([("company_id", "=", self.env.company.id)], limit=1)
-            .lot_stock_id
-        )
+    def _count_stock(self, products, quantity):
         self.env["stock.quant"].with_context(inventory_mode=True).create(
             [
                 {
-                    "product_id": component.id,
-                    "location_id": location.id,
+                    "product_id": product.id,
+                    "location_id": self.warehouse.lot_stock_id.id,
                     "inventory_quantity": quantity,
                 }
-                for component in self.components
+                for product in products
             ]
         ).action_apply_inventory()
+
+    def stock_components(self, quantity):
+        self._count_stock(self.components, quantity)
+
+    def stock_finished(self, quantity):
+        """Finished units on hand by an inventory adjustment (under Shipment, costed by
+        backflush as a stock adjustment; never measured)."""
+        self._count_stock(self.finished, quantity)
 
     def confirmed_orders(self, count):
         orders = self.env["mrp.production"].create(
@@ -131,61 +220,325 @@ class Plant:
         orders.action_confirm()
         return orders
 
+    def ready_deliveries(self, count, partner):
+        picking_type = self.warehouse.out_type_id
+        customers = self.env.ref("stock.stock_location_customers")
+        pickings = self.env["stock.picking"].create(
+            [
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": partner.id,
+                    "location_id": self.warehouse.lot_stock_id.id,
+                    "location_dest_id": customers.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": self.finished.display_name,
+                                "product_id": self.finished.id,
+                                "product_uom_qty": 2.0,
+                                "product_uom": self.finished.uom_id.id,
+                                "location_id": self.warehouse.lot_stock_id.id,
+                                "location_dest_id": customers.id,
+                            }
+                        )
+                    ],
+                }
+                for _index in range(count)
+            ]
+        )
+        pickings.action_confirm()
+        pickings.action_assign()
+        return pickings
 
-def close_orders(env, orders):
-    """Mark each order done on its own; return (seconds, queries, journal entries)."""
-    cr = env.cr
-    env.flush_all()
-    last_entry = env["account.move"].search([], order="id desc", limit=1).id or 0
-    queries_before = cr.sql_log_count
-    started = time.perf_counter()
-    for order in orders:
-        order.button_mark_done()
+
+@dataclass
+class Measure:
+    """What the measured calls of one task (scenario, operation) made, summed."""
+
+    seconds: float = 0.0
+    queries: int = 0
+    entries: int = 0
+    bfl_entries: int = 0
+    postings: list = field(default_factory=list)  # (kind, state) of each new posting
+    calls: int = 0
+
+
+class Bench:
+    def __init__(self, env, args):
+        self.env = env
+        self.args = args
+        self.warnings = []
+        self.serial = 0
+        self.journal = env.company.backflush_journal_id
+        self.partner = env["res.partner"].create({"name": "Bench customer"})
+
+    # ------------------------------------------------------------ one measured call
+
+    def _high_water(self):
+        cr = self.env.cr
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_move")
+        move = cr.fetchone()[0]
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM mrp_backflush_posting")
+        return move, cr.fetchone()[0]
+
+    def measure(self, measure, call):
+        """Run ``call`` (flushed) with a cold ORM cache; add its cost to ``measure``."""
+        env, cr = self.env, self.env.cr
         env.flush_all()
-    seconds = time.perf_counter() - started
-    queries = cr.sql_log_count - queries_before
-    entries = env["account.move"].search_count([("id", ">", last_entry)])
-    not_done = orders.filtered(lambda order: order.state != "done")
-    if not_done:
-        raise SystemExit(f"{len(not_done)} orders were not closed: {not_done.mapped('name')}")
-    return seconds, queries, entries
+        env.invalidate_all()
+        last_move, last_posting = self._high_water()
+        queries_before = cr.sql_log_count
+        started = time.perf_counter()
+        call()
+        env.flush_all()
+        measure.seconds += time.perf_counter() - started
+        measure.queries += cr.sql_log_count - queries_before
+        measure.calls += 1
+        cr.execute(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE journal_id = %s) "
+            "FROM account_move WHERE id > %s",
+            (self.journal.id, last_move),
+        )
+        entries, bfl_entries = cr.fetchone()
+        measure.entries += entries
+        measure.bfl_entries += bfl_entries
+        cr.execute(
+            "SELECT kind, state FROM mrp_backflush_posting WHERE id > %s ORDER BY id",
+            (last_posting,),
+        )
+        measure.postings += cr.fetchall()
+
+    # ------------------------------------------------------------ one C
+
+    def run_components(self, components):
+        args, env = self.args, self.env
+        n, warmup = args.orders, args.warmup
+        per_mode = dict.fromkeys(args.modes, n)
+        total = warmup + sum(per_mode.values())
+        self.serial += 1
+        say(f"C={components}: building the plants, stocking, confirming {total} orders each")
+        plants = {name: Plant(env, name, components, self.serial) for name in PLANTS}
+        for name in ("floor", "none", "completion"):
+            plants[name].stock_components(2.0 * total + 2.0)
+        for name in ("floor", "none", "shipment"):
+            plants[name].stock_finished(2.0 * total + 2.0)
+        work = {}  # (scenario, operation) -> {"warmup"|mode: records}
+        for scenario, operation in TASKS:
+            plant = plants[scenario]
+            make = (
+                plant.confirmed_orders
+                if operation == "close"
+                else (lambda count, plant=plant: plant.ready_deliveries(count, self.partner))
+            )
+            records = make(total)
+            split, start = {"warmup": records[:warmup]}, warmup
+            for mode in args.modes:
+                split[mode] = records[start : start + n]
+                start += n
+            work[(scenario, operation)] = split
+        self._check_ready(work, components)
+        env.flush_all()
+
+        say(f"C={components}: warming up ({warmup} per scenario)")
+        scratch = {task: Measure() for task in TASKS}
+        for index in range(warmup):
+            for task in TASKS:
+                self.measure(scratch[task], self._action(task, work[task]["warmup"][index]))
+
+        results = {}
+        for mode in args.modes:
+            say(f"C={components}: measuring mode {mode}")
+            measures = {task: Measure() for task in TASKS}
+            if mode == "one":
+                for index in range(n):
+                    for task in TASKS:
+                        self.measure(measures[task], self._action(task, work[task][mode][index]))
+            else:
+                for task in TASKS:
+                    self.measure(measures[task], self._action(task, work[task][mode]))
+            for task in TASKS:
+                self._check(components, mode, task, work[task][mode], measures[task])
+            results[mode] = measures
+        return results
+
+    @staticmethod
+    def _action(task, records):
+        _scenario, operation = task
+        if operation == "close":
+            return records.button_mark_done
+        return records.button_validate
+
+    # ------------------------------------------------------------ checks
+
+    def warn(self, message):
+        self.warnings.append(message)
+        print(f"WARNING: {message}", flush=True)
+
+    def _check_ready(self, work, components):
+        for (scenario, operation), split in work.items():
+            records = split["warmup"].concat(*(split[mode] for mode in self.args.modes))
+            wanted = ("confirmed", "progress") if operation == "close" else ("assigned",)
+            off = records.filtered(lambda record, wanted=wanted: record.state not in wanted)
+            if off:
+                self.warn(
+                    f"C={components} {scenario} {operation}: {len(off)} of {len(records)} "
+                    f"not ready before measuring (states {sorted(set(off.mapped('state')))})"
+                )
+
+    def _check(self, components, mode, task, records, measure):
+        scenario, operation = task
+        where = f"C={components} mode {mode} {scenario} {operation}"
+        records.invalidate_recordset(["state"])
+        not_done = records.filtered(lambda record: record.state != "done")
+        if not_done:
+            self.warn(
+                f"{where}: {len(not_done)} of {len(records)} not done "
+                f"({', '.join(not_done[:5].mapped('name'))})"
+            )
+        count = len(records)
+        kinds = [kind for kind, _state in measure.postings]
+        not_posted = [state for _kind, state in measure.postings if state != "posted"]
+        if not_posted:
+            self.warn(f"{where}: {len(not_posted)} postings not posted (states {set(not_posted)})")
+        if scenario == "floor":
+            expected_entries, expected_bfl, expected_postings = 0, 0, {}
+        elif scenario == "none" and operation == "close":
+            # one per component move, one for the finished product
+            expected_entries, expected_bfl, expected_postings = count * (components + 1), 0, {}
+        elif scenario == "none":
+            expected_entries, expected_bfl, expected_postings = count, 0, {}
+        elif scenario == "completion":
+            expected_entries, expected_bfl = count, count
+            expected_postings = {"completion": count}
+        else:  # shipment: Odoo's delivery entry, credit side replaced
+            expected_entries, expected_bfl, expected_postings = count, 0, {"shipment": count}
+        got_postings = {kind: kinds.count(kind) for kind in set(kinds)}
+        if measure.entries != expected_entries or measure.bfl_entries != expected_bfl:
+            self.warn(
+                f"{where}: {measure.entries} journal entries ({measure.bfl_entries} in the "
+                f"backflush journal) for {count}, expected {expected_entries} "
+                f"({expected_bfl} in the backflush journal)"
+            )
+        if got_postings != expected_postings:
+            self.warn(
+                f"{where}: register postings {got_postings or 'none'} for {count}, expected "
+                f"{expected_postings or 'none'}"
+            )
 
 
-def main():
-    args = parse_args()
+# ---------------------------------------------------------------- report
+
+
+def per(measure, count):
+    return (
+        measure.entries / count,
+        measure.queries / count,
+        1000.0 * measure.seconds / count,
+    )
+
+
+def ratio(numerator, denominator):
+    return f"{numerator / denominator:.2f}" if denominator else "n/a"
+
+
+def print_table(args, components, mode, measures):
+    n = args.orders
+    print()
+    print(f"C={components} components, mode {mode}: {MODE_TITLES[mode]}; {n} per scenario")
+    header = (
+        f"{'scenario':<12}{'operation':<10}{'entries/order':>14}{'queries/order':>15}"
+        f"{'extra q vs floor':>18}{'ms/order':>11}{'ms vs floor':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    floors = {op: measures[("floor", op)] for op in ("close", "deliver")}
+    for task in TASKS:
+        scenario, operation = task
+        entries, queries, ms = per(measures[task], n)
+        _fe, floor_queries, floor_ms = per(floors[operation], n)
+        print(
+            f"{scenario:<12}{operation:<10}{entries:>14.2f}{queries:>15.1f}"
+            f"{queries - floor_queries:>+18.1f}{ms:>11.1f}{ms - floor_ms:>+13.1f}"
+        )
+    completion, none, floor = (measures[(s, "close")] for s in ("completion", "none", "floor"))
+    shipment, none_out = measures[("shipment", "deliver")], measures[("none", "deliver")]
+    print(
+        f"time ratios: completion/floor {ratio(completion.seconds, floor.seconds)}, "
+        f"completion/none {ratio(completion.seconds, none.seconds)}, "
+        f"shipment/none (deliveries) {ratio(shipment.seconds, none_out.seconds)}"
+    )
+    print(
+        f"query ratios: completion/floor {ratio(completion.queries, floor.queries)}, "
+        f"completion/none {ratio(completion.queries, none.queries)}, "
+        f"shipment/none (deliveries) {ratio(shipment.queries, none_out.queries)}"
+    )
+    sys.stdout.flush()
+
+
+def print_summary(args, results):
+    n = args.orders
+    print()
+    print(f"Summary ({n} orders per scenario; per order; 'module q' = completion - floor queries)")
+    header = (
+        f"{'C':>5} {'mode':<5}{'floor ms':>10}{'none ms':>10}{'compl ms':>10}"
+        f"{'compl/floor':>12}{'compl/none':>11}{'module q':>10}"
+        f"{'ship ms':>9}{'none-out ms':>12}{'ship/none':>10}{'ship-none q':>12}"
+    )
+    print(header)
+    print("-" * len(header))
+    for components, by_mode in results.items():
+        for mode, measures in by_mode.items():
+            floor, none, completion = (
+                measures[(s, "close")] for s in ("floor", "none", "completion")
+            )
+            shipment, none_out = measures[("shipment", "deliver")], measures[("none", "deliver")]
+            _e, floor_q, floor_ms = per(floor, n)
+            _e, _none_q, none_ms = per(none, n)
+            _e, completion_q, completion_ms = per(completion, n)
+            _e, ship_q, ship_ms = per(shipment, n)
+            _e, none_out_q, none_out_ms = per(none_out, n)
+            print(
+                f"{components:>5} {mode:<5}{floor_ms:>10.1f}{none_ms:>10.1f}{completion_ms:>10.1f}"
+                f"{ratio(completion_ms, floor_ms):>12}{ratio(completion_ms, none_ms):>11}"
+                f"{completion_q - floor_q:>+10.1f}"
+                f"{ship_ms:>9.1f}{none_out_ms:>12.1f}{ratio(ship_ms, none_out_ms):>10}"
+                f"{ship_q - none_out_q:>+12.1f}"
+            )
+
+
+def main(argv=None):
+    args = parse_args(argv)
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.database)
+    started = time.perf_counter()
+    results = {}
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         if not env.company.backflush_journal_id:
             raise SystemExit("The company has no backflush journal: is a chart installed?")
         env.user.groups_id |= env.ref("stock_account.group_stock_accounting_automatic")
-        results = {}
-        for trigger in SCENARIOS:
-            plant = Plant(env, trigger, args.components)
-            plant.stock_components(2.0 * (args.orders + args.warmup))
-            warmup = plant.confirmed_orders(args.warmup)
-            orders = plant.confirmed_orders(args.orders)
-            close_orders(env, warmup)
-            results[trigger] = close_orders(env, orders)
-        cr.rollback()
-    report(args, results)
-
-
-def report(args, results):
-    print(f"orders per scenario: {args.orders}, components per order: {args.components}")
-    print(f"{'scenario':<12}{'entries/order':>15}{'queries/order':>15}{'ms/order':>12}")
-    for trigger, (seconds, queries, entries) in results.items():
+        bench = Bench(env, args)
         print(
-            f"{trigger:<12}{entries / args.orders:>15.2f}{queries / args.orders:>15.1f}"
-            f"{1000 * seconds / args.orders:>12.1f}"
+            f"bench: {args.orders} orders per scenario and mode, components "
+            f"{','.join(map(str, args.components))}, modes {','.join(args.modes)}, "
+            f"warmup {args.warmup}; round robin over "
+            f"{', '.join(f'{s} {o}' for s, o in TASKS)}",
+            flush=True,
         )
-    none_seconds, none_queries, none_entries = results["none"]
-    seconds, queries, entries = results["completion"]
-    print(
-        f"ratio completion/none: time {seconds / none_seconds:.2f}, "
-        f"queries {queries / none_queries:.2f}, entries {entries / none_entries:.3f}"
-    )
+        try:
+            for components in args.components:
+                results[components] = bench.run_components(components)
+                for mode, measures in results[components].items():
+                    print_table(args, components, mode, measures)
+        finally:
+            cr.rollback()
+    print_summary(args, results)
+    print()
+    if bench.warnings:
+        print(f"{len(bench.warnings)} WARNINGS (see above): a scenario did not do what it should")
+    else:
+        print("checks: every order and picking done; each scenario posted what it should")
+    print(f"runtime: {time.perf_counter() - started:.0f} s (setup included; rolled back)")
 
 
 if __name__ == "__main__":

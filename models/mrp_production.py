@@ -173,19 +173,12 @@ class MrpProduction(models.Model):
         """``completion`` with the accounts configured now (a queued posting was stopped by
         missing ones); its quantities and standard prices stay those of the event."""
         Product = self.env["product.product"]
-
-        def account(product_id):
-            return Product.browse(product_id)._backflush_valuation_account().id or None
-
-        def fresh(items):
-            return tuple(dataclasses.replace(item, account=account(item.product)) for item in items)
-
         return dataclasses.replace(
             completion,
             accounts=self.product_id._backflush_completion_accounts(),
-            standard=self._backflush_fresh_standard(completion.standard),
-            consumed=fresh(completion.consumed),
-            byproducts=fresh(completion.byproducts),
+            standard=Product._backflush_fresh_standard(completion.standard),
+            consumed=Product._backflush_with_current_accounts(completion.consumed),
+            byproducts=Product._backflush_with_current_accounts(completion.byproducts),
         )
 
     def _backflush_blocked_completions(self):
@@ -426,30 +419,18 @@ class MrpProduction(models.Model):
     def _backflush_scrapped_finished(self, quantity, value=None, standard=None):
         product = self.product_id
         category = product.categ_id
-        standard = standard or product._backflush_unit_standard(self.bom_id)
+        if standard is None:
+            standard = product._backflush_unit_standard(self.bom_id)
+        else:  # a queued event's standard, on today's accounts
+            standard = self.env["product.product"]._backflush_fresh_standard(standard)
         return ScrappedFinished(
             product=product.id,
             quantity=quantity,
             unit_price=to_decimal(product.standard_price),
             account=category.property_stock_valuation_account_id.id,
-            standard=self._backflush_fresh_standard(standard),
+            standard=standard,
             conversion_account=category.property_backflush_conversion_account_id.id,
             value=value,
-        )
-
-    def _backflush_fresh_standard(self, standard):
-        """``standard`` with each component's valuation account as configured now."""
-        Product = self.env["product.product"]
-        return dataclasses.replace(
-            standard,
-            components=tuple(
-                dataclasses.replace(
-                    component,
-                    account=Product.browse(component.product)._backflush_valuation_account().id
-                    or None,
-                )
-                for component in standard.components
-            ),
         )
 
     def _backflush_scrap_event(self, scraps, date=None, standard=None, queued=False):

@@ -1,4 +1,6 @@
-from odoo import models
+import dataclasses
+
+from odoo import api, models
 from odoo.exceptions import UserError
 
 from ..costing import (
@@ -111,6 +113,24 @@ class ProductProduct(models.Model):
             usage_variance=category.property_backflush_usage_variance_account_id.id,
             production_variance=category.property_backflush_production_variance_account_id.id,
             clearing=category.property_backflush_clearing_account_id.id or None,
+        )
+
+    @api.model
+    def _backflush_with_current_accounts(self, items):
+        """Costing ``items`` (with ``product`` and ``account``) on each product's valuation
+        account as configured now: a queued posting keeps its event's figures, not the
+        accounts it lacked."""
+        products = self.browse([item.product for item in items])  # read together
+        account_of = {
+            product.id: product._backflush_valuation_account().id or None for product in products
+        }
+        return tuple(dataclasses.replace(item, account=account_of[item.product]) for item in items)
+
+    @api.model
+    def _backflush_fresh_standard(self, standard):
+        """``standard`` (a UnitStandard) with each component's current valuation account."""
+        return dataclasses.replace(
+            standard, components=self._backflush_with_current_accounts(standard.components)
         )
 
     def _backflush_bom(self):

@@ -58,11 +58,11 @@ class StockMove(models.Model):
             return None
         if self.scrapped:
             return None  # refused outside an order (stock.scrap), costed with it inside
+        # The product first: this runs for every valued move of every product.
+        if not self.product_id.with_company(self.company_id)._backflush_is_shipment_costed():
+            return None
         is_out, is_in = self._is_out(), self._is_in()
         if not (is_out or is_in):
-            return None
-        product = self.product_id.with_company(self.company_id)
-        if not product._backflush_is_shipment_costed():
             return None
         if is_out:
             return "delivery" if self.location_dest_id.usage == "customer" else "out"
@@ -215,11 +215,13 @@ class StockMove(models.Model):
         category = product.categ_id
         if standard is None:
             standard = product._backflush_unit_standard(product._backflush_bom())
+        else:  # a queued event's standard, on today's accounts
+            standard = self.env["product.product"]._backflush_fresh_standard(standard)
         return Shipment(
             quantity=quantity,
             finished_product=product.id,
             delivered_value=value,
-            standard=self._backflush_fresh_standard(standard),
+            standard=standard,
             accounts=ShipmentAccounts(
                 output=output_account,
                 conversion=category.property_backflush_conversion_account_id.id,
@@ -283,7 +285,3 @@ class StockMove(models.Model):
             self.env._("the shipment of %s", self.product_id.display_name),
             self._backflush_shipment_problems(),
         )
-
-    def _backflush_fresh_standard(self, standard):
-        """``standard`` with each component's valuation account as configured now."""
-        return self.env["mrp.production"]._backflush_fresh_standard(standard)

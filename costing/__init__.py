@@ -6,6 +6,7 @@ pure tests, hence relative imports only.
 
 from .close import EARLIER_PERIODS, CloseResult, ConversionClose, close_entry
 from .completion import completion_entry
+from .lines import condensed
 from .money import compare, is_zero, round_money
 from .scrap import Scrap, ScrappedComponent, ScrappedFinished, scrap_entry
 from .reconciliation import (
@@ -59,6 +60,7 @@ from .values import (
 )
 
 __all__ = [
+    "condensed",
     "BYPRODUCT",
     "CLEARING",
     "CONVERSION",

@@ -9,6 +9,7 @@ from .values import (
     MATERIAL,
     ROUNDING,
     AccountKey,
+    Entry,
     EntryLine,
     InvalidValue,
     ProductKey,
@@ -70,3 +71,33 @@ def standard_credits(
         )
     conversion = round_money(quantity * standard.conversion_per_unit, rounding)
     return lines + optional_line(conversion_account, -conversion, CONVERSION, product, quantity)
+
+
+def condensed(entry: Entry) -> Entry:
+    """``entry`` with one line per account, kind and label, as the ledger needs it.
+
+    The entry builders make one line per component so that each is rounded on its own
+    (as a shipment of the same units would be); the journal needs no more than their
+    sum per account and kind. Amounts are summed (they are rounded already, so the sum
+    is exact and the entry still balances); a line keeps its product, and the sum of
+    its quantities, when all it gathers are of one product, else it has neither.
+    Lines that net to zero are left out. Lines keep the order of their first member.
+    """
+    if not isinstance(entry, Entry):
+        raise InvalidValue(f"entry must be an Entry, got {type(entry).__name__}")
+    groups: dict[tuple, list[EntryLine]] = {}
+    for line in entry.lines:
+        groups.setdefault((line.account, line.kind, line.label), []).append(line)
+    lines = []
+    for (account, kind, label), members in groups.items():
+        amount = _sum(member.amount for member in members)
+        if amount == 0:
+            continue
+        products = {member.product for member in members}
+        product = products.pop() if len(products) == 1 else None
+        quantities = [member.quantity for member in members]
+        quantity = None
+        if product is not None and None not in quantities:
+            quantity = _sum(quantities)
+        lines.append(EntryLine(account, amount, kind, product, quantity, label))
+    return Entry(tuple(lines))

@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate, float_compare, format_date
+from odoo.tools import LazyTranslate, float_compare, format_date, formatLang
 
 from ..costing import (
     BYPRODUCT,
@@ -17,6 +17,7 @@ from ..costing import (
     USAGE_VARIANCE,
     CostingError,
     EntryLine,
+    condensed,
 )
 from ..costing.money import to_decimal
 from ..costing.values import (
@@ -67,6 +68,15 @@ LINE_LABELS = {
     SCRAP_VARIANCE: _lt("scrap variance"),
     CONVERSION_CONTROL: _lt("conversion costs incurred, closed"),
     ROUNDING: _lt("rounding difference"),
+}
+# What the material lines of an entry hold, by event kind: the quantities consumed or
+# scrapped (actual) or those of the bill of materials (standard), at standard price.
+MATERIAL_LABELS = {
+    EVENT_COMPLETION: _lt("material consumed (actual quantity at standard price)"),
+    EVENT_SCRAP: _lt("material scrapped (actual quantity at standard price)"),
+    EVENT_SHIPMENT: _lt("material at standard (bill of materials)"),
+    EVENT_ADJUSTMENT: _lt("material at standard (bill of materials)"),
+    EVENT_REVERSAL: _lt("material reversed"),
 }
 # Journal item label suffixes by costing line label.
 LINE_NOTES = {
@@ -409,9 +419,14 @@ class MrpBackflushPosting(models.Model):
 
     @api.model
     def _entry_vals(self, event):
-        """The journal entry values of ``event``: its costing lines, on Odoo's own entry
-        values when the event keeps them (a delivery), else on the backflush journal."""
+        """The journal entry values of ``event``: its costing lines condensed to one
+        journal item per account and kind (the per-component detail stays in the
+        valuation layers the register links to), on Odoo's own entry values when the
+        event keeps them (a delivery), else on the backflush journal."""
         company = self.env["res.company"].browse(event.company)
+        products_of = {}
+        for line in event.entry.lines:
+            products_of.setdefault((line.account, line.kind, line.label), set()).add(line.product)
         vals = {
             "move_type": "entry",
             "journal_id": event.journal or company.backflush_journal_id.id,
@@ -420,7 +435,12 @@ class MrpBackflushPosting(models.Model):
             "company_id": company.id,
             "date": self._event_date(event),
             "line_ids": [
-                Command.create(self._line_vals(line, event)) for line in event.entry.lines
+                Command.create(
+                    self._line_vals(
+                        line, event, len(products_of[line.account, line.kind, line.label])
+                    )
+                )
+                for line in condensed(event.entry).lines
             ],
         }
         if event.production:
@@ -432,15 +452,16 @@ class MrpBackflushPosting(models.Model):
         return vals
 
     @api.model
-    def _line_vals(self, line, event):
-        """Journal item values of a costing EntryLine, tagged with its kind. With a base
-        line (Odoo's delivery item), every item takes its label and partner, and the
+    def _line_vals(self, line, event, product_count=1):
+        """Journal item values of a costing EntryLine, tagged with its kind.
+        ``product_count``: how many products the line gathers (see _entry_vals). With a
+        base line (Odoo's delivery item), every item takes its partner, and the
         ``output`` item is that very item with the backflush amount."""
         base = event.base_line or {}
         if line.kind == OUTPUT and base:
             return {**base, "balance": float(line.amount), "backflush_kind": OUTPUT}
         vals = {
-            "name": f"{base.get('name') or event.ref}: {self._line_label(line)}",
+            "name": self._item_label(line, event, product_count),
             "account_id": line.account,
             "balance": float(line.amount),
             "backflush_kind": line.kind,
@@ -452,6 +473,32 @@ class MrpBackflushPosting(models.Model):
         if line.quantity is not None:
             vals["quantity"] = float(line.quantity)
         return vals
+
+    @api.model
+    def _item_label(self, line, event, product_count=1):
+        """A journal item's label: "Backflush Frame: 2.00 Units at standard" for a line of
+        one product, "Backflush: material consumed (...), 3 products" for one gathering
+        several, with what the amount is."""
+        what = self._line_label(line)
+        if line.kind == MATERIAL and event.kind in MATERIAL_LABELS:
+            what = str(MATERIAL_LABELS[event.kind])
+        if line.kind == FINISHED:
+            what = self.env._("at standard")
+        if line.product and line.quantity is not None:
+            product = self.env["product.product"].browse(line.product)
+            quantity = formatLang(self.env, float(line.quantity), dp="Product Unit of Measure")
+            return self.env._(
+                "Backflush %(product)s: %(quantity)s %(unit)s %(what)s",
+                product=product.display_name,
+                quantity=quantity,
+                unit=product.uom_id.name,
+                what=what,
+            )
+        if product_count > 1:
+            return self.env._(
+                "Backflush: %(what)s, %(count)s products", what=what, count=product_count
+            )
+        return self.env._("Backflush: %(what)s", what=what)
 
     @api.model
     def _line_label(self, line):

@@ -11,7 +11,19 @@ class StockValuationLayer(models.Model):
         # Odoo nothing for them), so that super() reconciles their entries as Odoo's own.
         shipment_layers = self.filtered(lambda layer: layer._backflush_is_shipment_layer())
         shipment_layers.stock_move_id._backflush_post_shipments(shipment_layers)
-        return super()._validate_accounting_entries()
+        # The layers of a backflushed order's moves get no entry of Odoo's (see
+        # stock.move._account_entry_move) and have none to reconcile: super() would
+        # still read accounts and look for related items per layer and product, a cost
+        # that grows with the bill of materials. They are posted by the completion.
+        replaced = self.filtered(lambda layer: layer._backflush_is_production_layer())
+        return super(StockValuationLayer, self - replaced)._validate_accounting_entries()
+
+    def _backflush_is_production_layer(self):
+        """A layer of a component, finished or by-product move of a backflushed order."""
+        self.ensure_one()
+        move = self.stock_move_id
+        production = move.raw_material_production_id or move.production_id
+        return bool(production) and production._backflush_is_backflushed()
 
     def _backflush_is_shipment_layer(self):
         """A layer of a delivery or return that backflush costs, with a value to post."""

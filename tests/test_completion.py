@@ -27,6 +27,18 @@ class TestCompletion(BackflushCommon):
         self.assertEntryBalances(entry, {self.fg: 3100.0, self.rip: -1900.0, self.applied: -1200.0})
         self.assertAmount(self._balance(self.rip), 50.0, "RIP at the end")
         self.assertAmount(self._balance(self.fg), 3100.0, "FG at the end")
+        # One journal item per account and kind, each saying what it holds.
+        finished_name = self.finished.display_name
+        self.assertEqual(
+            sorted(entry.line_ids.mapped("name")),
+            sorted(
+                [
+                    f"Backflush {finished_name}: 100.00 Units at standard",
+                    "Backflush: material consumed (actual quantity at standard price), 2 products",
+                    f"Backflush {finished_name}: 100.00 Units conversion costs applied",
+                ]
+            ),
+        )
         # Odoo's per-move entries are not posted; its valuation layers still are.
         moves = production.move_raw_ids | production.move_finished_ids
         layers = moves.stock_valuation_layer_ids

@@ -72,8 +72,12 @@ class TestShipment(BackflushCommon):
                 }
             ],
         )
-        rip_lines = entry.line_ids.filtered(lambda line: line.account_id == self.rip)
-        self.assertEqual(rip_lines.product_id, self.component_a | self.component_b)
+        # One journal item per account and kind: both components' standard on RIP.
+        rip_line = entry.line_ids.filtered(lambda line: line.account_id == self.rip)
+        self.assertEqual(len(rip_line), 1)
+        self.assertEqual(
+            rip_line.name, "Backflush: material at standard (bill of materials), 2 products"
+        )
 
     def test_partial_deliveries_with_backorder_and_two_at_once(self):
         self._complete_textbook_units()

@@ -35,9 +35,14 @@ class TestStandardCost(BackflushCommon):
         entry = self._backflush_entries(production)
         # FG 10 x 16 = 160; RIP 10 x 14 = 140; applied 10 x 2 = 20.
         self.assertEntryBalances(entry, {self.fg: 160.0, self.rip: -140.0, self.applied: -20.0})
-        material_lines = entry.line_ids.filtered(lambda line: line.account_id == self.rip)
+        # One journal item on RIP; the detail per component is in the posting's layers.
+        material_line = entry.line_ids.filtered(lambda line: line.account_id == self.rip)
+        self.assertEqual(len(material_line), 1)
+        self.assertIn("3 products", material_line.name)
+        posting = production.backflush_posting_ids
         self.assertEqual(
-            material_lines.product_id, self.component_a | self.component_b | component_c
+            posting.valuation_layer_ids.product_id,
+            self.component_a | self.component_b | component_c | finished,
         )
 
     def test_conversion_from_operations_and_roll_up(self):

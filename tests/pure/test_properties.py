@@ -30,11 +30,14 @@ from costing import (
     CompletionSummary,
     ComponentStandard,
     Consumption,
+    Entry,
+    EntryLine,
     Operation,
     Shipment,
     ShipmentAccounts,
     UnitStandard,
     completion_entry,
+    condensed,
     reversal_entry,
     round_money,
     shipment_entry,
@@ -410,3 +413,53 @@ def test_reversals_of_a_partition_of_shares_net_to_within_rounding(original, sha
     assert sum(net.values()) == 0
     for value in net.values():
         assert abs(value) <= len(entry.lines) * rounding
+
+
+# --- Condensed entries (one journal item per account and kind) ---------------------------
+
+
+@given(originals())
+def test_condensing_keeps_every_account_and_kind_and_the_summary(original):
+    entry, _, _ = original
+    condensed_entry = condensed(entry)
+    keys = [(line.account, line.kind, line.label) for line in condensed_entry.lines]
+    assert len(keys) == len(set(keys))
+
+    def non_zero(totals):
+        return {account: amount for account, amount in totals.items() if amount != 0}
+
+    assert non_zero(condensed_entry.by_account()) == non_zero(entry.by_account())
+    for kind in LINE_KINDS:
+        assert condensed_entry.amount_of(kind) == entry.amount_of(kind)
+    assert summarize(condensed_entry) == summarize(entry)
+    assert len(condensed_entry.lines) <= len(entry.lines)
+
+
+@given(originals())
+def test_full_reversal_of_a_condensed_entry_nets_it_to_zero(original):
+    entry, _, rounding = original
+    condensed_entry = condensed(entry)
+    reversal = reversal_entry(condensed_entry.lines, D(1), rounding, "PV")
+    assert all(value == 0 for value in netted(condensed_entry, reversal).values())
+    assert summarize(reversal) == negated(summarize(condensed_entry))
+
+
+def test_condensing_gathers_components_of_one_account_and_keeps_a_single_product():
+    entry = Entry(
+        (
+            EntryLine("FG", D("10.00"), FINISHED, "bike", D(2)),
+            EntryLine("RIP", D("-3.33"), MATERIAL, "wheel", D(4)),
+            EntryLine("RIP", D("-2.22"), MATERIAL, "frame", D(2)),
+            EntryLine("RIP2", D("-1.00"), MATERIAL, "bell", D(2)),
+            EntryLine("RIP2", D("-0.45"), MATERIAL, "bell", D(1)),
+            EntryLine("CCA", D("-3.00"), CONVERSION, "bike", D(2)),
+            EntryLine("PV", D("0.01"), PRODUCTION_VARIANCE, "bike"),
+            EntryLine("PV", D("-0.01"), PRODUCTION_VARIANCE, "bike"),
+        )
+    )
+    assert condensed(entry).lines == (
+        EntryLine("FG", D("10.00"), FINISHED, "bike", D(2)),
+        EntryLine("RIP", D("-5.55"), MATERIAL),
+        EntryLine("RIP2", D("-1.45"), MATERIAL, "bell", D(3)),
+        EntryLine("CCA", D("-3.00"), CONVERSION, "bike", D(2)),
+    )

@@ -36,6 +36,7 @@ from odoo.tools import SQL
 from ..costing import CostingError, FinishedOnHand, reconciliation_rows
 from ..costing.money import to_decimal
 from ..costing.values import RIP_TRIGGERS, TRIGGER_SHIPMENT, TRIGGERS
+from .mrp_backflush_posting import QUEUED_STATES
 
 # The figures of a row, as costing.ReconciliationRow names them.
 AMOUNT_FIELDS = (
@@ -244,12 +245,17 @@ class MrpBackflushBooks(models.AbstractModel):
 
     @api.model
     def _failed_postings(self, company, date):
-        """The queued (Failed) postings of ``company`` for events up to ``date``."""
+        """The postings of ``company`` for events up to ``date`` that wait for their
+        entry (Failed, or Pending: deferred), so that the ledger lacks them."""
         return (
             self.env["mrp.backflush.posting"]
             .sudo()
             .search(
-                [("company_id", "=", company.id), ("state", "=", "failed"), ("date", "<=", date)]
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "in", QUEUED_STATES),
+                    ("date", "<=", date),
+                ]
             )
         )
 

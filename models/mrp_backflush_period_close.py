@@ -279,6 +279,23 @@ class MrpBackflushPeriodClose(models.AbstractModel):
         )
 
     @api.model
+    def _post_pending(self, close):
+        """Post the company's deferred postings up to the end of ``close``: the close
+        takes the balances of the applied accounts they credit."""
+        pending = (
+            self.env["mrp.backflush.posting"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", close.company_id.id),
+                    ("state", "=", "pending"),
+                    ("date", "<=", close.date_to),
+                ]
+            )
+        )
+        self.env["mrp.backflush.queue"]._retry(pending)
+
+    @api.model
     def _post_close(self, close):
         """Post ``close`` (a CloseRequest) through the posting path, or refuse it."""
         if not (self.env.su or self.env.user.has_group("account.group_account_manager")):
@@ -287,6 +304,7 @@ class MrpBackflushPeriodClose(models.AbstractModel):
             )
         self = self.with_company(close.company_id)
         self._lock_company_closes(close)
+        self._post_pending(close)
         self._check_closable(close)
         if not self._close_result(close).entry.lines:
             raise UserError(

@@ -32,6 +32,10 @@ from .product_category import BACKFLUSH_TRIGGERS
 
 _lt = LazyTranslate(__name__)
 
+# Register states of a posting that waits for its entry: deferred, or stopped by the
+# configuration (see mrp.backflush.queue).
+QUEUED_STATES = ("pending", "failed")
+
 POSTING_KINDS = [
     (EVENT_COMPLETION, "Completion"),
     (EVENT_SHIPMENT, "Shipment"),
@@ -103,7 +107,12 @@ class MrpBackflushPosting(models.Model):
     kind = fields.Selection(POSTING_KINDS, required=True, readonly=True, index=True)
     trigger = fields.Selection(BACKFLUSH_TRIGGERS, readonly=True)
     state = fields.Selection(
-        [("posted", "Posted"), ("failed", "Failed"), ("reversed", "Reversed")],
+        [
+            ("pending", "Pending"),
+            ("posted", "Posted"),
+            ("failed", "Failed"),
+            ("reversed", "Reversed"),
+        ],
         required=True,
         default="posted",
         readonly=True,
@@ -190,6 +199,8 @@ class MrpBackflushPosting(models.Model):
     period_start = fields.Date(readonly=True, help="Period close: first day of the closed range.")
     period_end = fields.Date(readonly=True, help="Period close: last day of the closed range.")
     note = fields.Text(help="A note anyone who may read the register can keep here.")
+    # Pending: deferred posting (res.company.backflush_posting_mode), posted by the
+    # scheduled action. Failed: the configuration lacked something; an accountant retries.
     failure_reason = fields.Text(
         readonly=True,
         help="Failed: why the posting could not be made (what the configuration lacks). "
@@ -198,8 +209,8 @@ class MrpBackflushPosting(models.Model):
     pending_data = fields.Text(
         readonly=True,
         copy=False,
-        help="Failed: what the event needs to be posted later exactly as it would have "
-        "been (its quantities and standards as of the event), as JSON.",
+        help="Pending or Failed: what the event needs to be posted later exactly as it "
+        "would have been (its quantities and standards as of the event), as JSON.",
     )
     retry_count = fields.Integer(readonly=True, help="Failed: retries that did not post.")
 
@@ -331,7 +342,7 @@ class MrpBackflushPosting(models.Model):
         return self
 
     def action_retry(self):
-        """Post the selected Failed postings that can be posted now."""
+        """Post the selected Pending and Failed postings that can be posted now."""
         user = self.env.user
         if not (
             self.env.su
@@ -339,11 +350,11 @@ class MrpBackflushPosting(models.Model):
             or user.has_group("account.group_account_manager")
         ):
             raise UserError(self.env._("Only accountants can retry queued backflush postings."))
-        failed = self.filtered(lambda posting: posting.state == "failed")
+        failed = self.filtered(lambda posting: posting.state in QUEUED_STATES)
         posted = self.env["mrp.backflush.queue"]._retry(failed)
         still = failed - posted
         message = self.env._(
-            "%(posted)s queued postings posted, %(failed)s still failed (see their reason).",
+            "%(posted)s postings posted, %(failed)s not posted (see their reason).",
             posted=len(posted),
             failed=len(still),
         )
@@ -360,6 +371,10 @@ class MrpBackflushPosting(models.Model):
     @api.model
     def _cron_retry_failed(self):
         self.env["mrp.backflush.queue"]._cron_retry_failed()
+
+    @api.model
+    def _cron_post_pending(self):
+        self.env["mrp.backflush.queue"]._cron_post_pending()
 
     @api.model
     def _date_problems(self, company, date):

@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from ..costing.serialize import from_data, to_data
 from ..costing.values import EVENT_COMPLETION, EVENT_SCRAP
+from .mrp_backflush_posting import QUEUED_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -19,9 +20,11 @@ RETRY_BATCH_SIZE = 50
 
 
 class MrpBackflushQueue(models.AbstractModel):
-    """Postings that could not be made when their event happened (missing configuration)
-    and wait, as Failed register records, for an accountant to fix the configuration
-    and retry them (SAP's COGI list). The operation that raised them went through."""
+    """Postings that wait for their entry as register records: Pending ones, deferred by
+    the company's setting and posted moments later by a scheduled action, and Failed
+    ones, which could not be made when their event happened (missing configuration)
+    and wait for an accountant to fix the configuration and retry them (SAP's COGI
+    list). The operation that raised them went through."""
 
     _name = "mrp.backflush.queue"
     _description = "Backflush Failed-Posting Queue"
@@ -50,6 +53,29 @@ class MrpBackflushQueue(models.AbstractModel):
         )
         for posting, (_event, _pending, problems, origin) in zip(postings, queued, strict=True):
             self._announce(posting, problems, origin)
+        return postings
+
+    @api.model
+    def _defer(self, deferred):
+        """Record ``deferred`` postings as Pending: ``[(event, pending)]`` as in _queue.
+        The scheduled action posts them; it is woken now rather than at its next run."""
+        if not deferred:
+            return self.env["mrp.backflush.posting"]
+        Posting = self.env["mrp.backflush.posting"]
+        Posting._refuse_reposting([event.key for event, _pending in deferred])
+        postings = Posting.sudo().create(
+            [
+                {
+                    **Posting._register_vals(event),
+                    "state": "pending",
+                    "pending_data": self._dump_pending(pending),
+                }
+                for event, pending in deferred
+            ]
+        )
+        cron = self.env.ref("mrp_backflush.ir_cron_backflush_post_pending", False)
+        if cron and cron.sudo().active:
+            cron.sudo()._trigger()
         return postings
 
     @api.model
@@ -107,18 +133,20 @@ class MrpBackflushQueue(models.AbstractModel):
 
     @api.model
     def _retry(self, postings, skip_lock=False):
-        """Post the Failed ``postings`` that can be posted now, each exactly once (its row
-        is locked, then its state checked again); the others keep their state with
-        today's reason. Returns the records posted. ``skip_lock``: the caller holds the
-        row locks already (the scheduled action)."""
+        """Post the Pending and Failed ``postings`` that can be posted now, each exactly
+        once (its row is locked, then its state checked again), oldest first; the others
+        are (or stay) Failed with today's reason. Returns the records posted.
+        ``skip_lock``: the caller holds the row locks already (the scheduled actions)."""
         if not postings:
             return postings
         lock = SQL("") if skip_lock else SQL("FOR UPDATE NOWAIT")
         try:
             self.env.cr.execute(
                 SQL(
-                    "SELECT id FROM mrp_backflush_posting WHERE id IN %s AND state = 'failed' %s",
+                    "SELECT id FROM mrp_backflush_posting WHERE id IN %s AND state IN %s "
+                    "ORDER BY id %s",
                     tuple(postings.ids),
+                    QUEUED_STATES,
                     lock,
                 )
             )
@@ -129,18 +157,29 @@ class MrpBackflushQueue(models.AbstractModel):
         locked = postings.browse([row[0] for row in self.env.cr.fetchall()])
         locked.invalidate_recordset()
         posted = postings.browse()
-        for posting in locked.filtered(lambda posting: posting.state == "failed"):
+        for posting in locked.filtered(lambda posting: posting.state in QUEUED_STATES):
             try:
                 with self.env.cr.savepoint():
                     posted |= self._retry_one(posting)
             except UserError as error:
-                posting.with_context(backflush_register_update=True).write(
-                    {
-                        "failure_reason": str(error),
-                        "retry_count": posting.retry_count + 1,
-                    }
-                )
+                self._fail(posting, error)
         return posted
+
+    @api.model
+    def _fail(self, posting, error):
+        """``posting`` could not be posted because of ``error``: Failed, with the reason;
+        a Pending one is announced as a queued posting is when its event happens."""
+        deferred = posting.state == "pending"
+        posting.with_context(backflush_register_update=True).write(
+            {
+                "state": "failed",
+                "failure_reason": str(error),
+                "retry_count": posting.retry_count + (0 if deferred else 1),
+            }
+        )
+        if deferred:
+            origin = posting.production_id or posting.picking_id
+            self._announce(posting, [str(error)], origin or posting.product_id.product_tmpl_id)
 
     @api.model
     def _retry_one(self, posting):
@@ -154,18 +193,33 @@ class MrpBackflushQueue(models.AbstractModel):
             event = posting.stock_move_id._backflush_retry_event(pending, posting.date)
         else:
             raise UserError(self.env._("%s cannot be retried.", posting.name))
-        return posting._post_queued(event)
+        posted = posting._post_queued(event)
+        if "layer" in pending:
+            posting.stock_move_id._backflush_reconcile_interim(posting.valuation_layer_ids)
+        return posted
 
     @api.model
     def _cron_retry_failed(self, batch_size=RETRY_BATCH_SIZE):
-        """Retry every Failed posting once, in batches that several workers (or servers)
-        share: each takes the rows the others have not locked, and commits per batch."""
+        """Retry every Failed posting once (see _cron_post)."""
+        self._cron_post("failed", batch_size)
+
+    @api.model
+    def _cron_post_pending(self, batch_size=RETRY_BATCH_SIZE):
+        """Post every Pending (deferred) posting (see _cron_post)."""
+        self._cron_post("pending", batch_size)
+
+    @api.model
+    def _cron_post(self, state, batch_size):
+        """Post the postings in ``state`` once each, oldest first, in batches that
+        several workers (or servers) share: each takes the rows the others have not
+        locked, and commits per batch."""
         last_id = 0
         while True:
             self.env.cr.execute(
                 SQL(
-                    "SELECT id FROM mrp_backflush_posting WHERE state = 'failed' AND id > %s "
+                    "SELECT id FROM mrp_backflush_posting WHERE state = %s AND id > %s "
                     "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+                    state,
                     last_id,
                     batch_size,
                 )
@@ -175,7 +229,7 @@ class MrpBackflushQueue(models.AbstractModel):
                 return
             last_id = ids[-1]
             posted = self._retry(self.env["mrp.backflush.posting"].browse(ids), skip_lock=True)
-            _logger.info("backflush: retried %s queued postings, %s posted", len(ids), len(posted))
+            _logger.info("backflush: %s %s postings, %s posted", len(ids), state, len(posted))
             if not getattr(threading.current_thread(), "testing", False):
                 # One transaction per batch: a crash loses one batch, not the run.
                 self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -64,16 +64,21 @@ class MrpProduction(models.Model):
         backflushed = self.filtered(lambda production: production._backflush_is_backflushed())
         if not backflushed:
             return super()._post_inventory(cancel_backorder=cancel_backorder)
-        blocked = backflushed._backflush_blocked_completions()
+        deferred = backflushed.filtered(
+            lambda production: production.company_id.backflush_posting_mode == "deferred"
+        )
+        immediate = backflushed - deferred
+        blocked = immediate._backflush_blocked_completions()
         moves = backflushed.move_raw_ids | backflushed.move_finished_ids
         pending_moves = moves.filtered(lambda move: move.state not in ("done", "cancel"))
         result = super()._post_inventory(cancel_backorder=cancel_backorder)
         done_now = pending_moves.filtered(lambda move: move.state == "done")
-        postable = backflushed.filtered(lambda production: production.id not in blocked)
+        postable = immediate.filtered(lambda production: production.id not in blocked)
         postable._backflush_post_completions(done_now)
-        backflushed.filtered(lambda production: production.id in blocked)._backflush_queue(
+        immediate.filtered(lambda production: production.id in blocked)._backflush_queue(
             done_now, blocked
         )
+        deferred._backflush_queue(done_now)
         return result
 
     def _backflush_moves_by_order(self, moves):
@@ -98,24 +103,30 @@ class MrpProduction(models.Model):
                 events.append(event)
         return self.env["mrp.backflush.posting"]._post_events(events)
 
-    def _backflush_queue(self, done_moves, problems):
-        """Queue the completion of these orders by ``done_moves``, which cannot be posted
-        now (``problems``: {order id: sentences}), with the costing value as of now."""
+    def _backflush_queue(self, done_moves, problems=None):
+        """Queue the completion of these orders by ``done_moves`` with the costing value
+        as of now: as Failed when it cannot be posted now (``problems``: {order id:
+        sentences}), else as Pending, for the scheduled action (deferred posting)."""
         moves_by_production = self._backflush_moves_by_order(done_moves)
+        standards = {}
         queued = []
         for production in self:
             production = production.with_company(production.company_id)
             moves = moves_by_production[production.id].with_company(production.company_id)
-            skeleton = production._backflush_completion_event(moves, {}, queued=True)
+            skeleton = production._backflush_completion_event(moves, standards, queued=True)
             if not skeleton:
                 continue
             try:
-                value = production._backflush_completion(moves, {})
+                value = production._backflush_completion(moves, standards)
             except (UserError, CostingError):
                 value = None  # no standard to keep (e.g. no bill of materials): taken later
             pending = {"moves": moves.ids, "value": value}
-            queued.append((skeleton, pending, problems[production.id], production))
-        return self.env["mrp.backflush.queue"]._queue(queued)
+            if problems is None:
+                queued.append((skeleton, pending))
+            else:
+                queued.append((skeleton, pending, problems[production.id], production))
+        Queue = self.env["mrp.backflush.queue"]
+        return Queue._queue(queued) if problems is not None else Queue._defer(queued)
 
     def _backflush_completion_event(self, moves, standards, completion=None, queued=False):
         """The completion event of this order's ``moves`` done now, or None if none.

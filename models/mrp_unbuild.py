@@ -49,6 +49,12 @@ class MrpUnbuild(models.Model):
         for unbuild in self:
             production = unbuild.mo_id
             production._backflush_lock_completions()
+            # Deferred completions are posted now: the unbuild mirrors their entries.
+            self.env["mrp.backflush.queue"]._retry(
+                production.sudo().backflush_posting_ids.filtered(
+                    lambda posting: posting.state == "pending"
+                )
+            )
             queued = production.sudo().backflush_posting_ids.filtered(
                 lambda posting: posting.state == "failed"
             )

@@ -25,6 +25,22 @@ class ResCompany(models.Model):
         "accountant fixes the configuration and retries it (a scheduled action retries "
         "them too). Stop: the operation is refused with the list of what is missing.",
     )
+    backflush_posting_mode = fields.Selection(
+        [
+            ("immediate", "When the event happens"),
+            ("deferred", "In batches, by a scheduled action"),
+        ],
+        string="Backflush Posting",
+        required=True,
+        default="immediate",
+        help="When the event happens: marking an order done (a delivery) posts its entry "
+        "in the same transaction. In batches: it records the event as Pending in the "
+        "Backflush Register, with its quantities and standards as of the event, and the "
+        "scheduled action 'Backflush: post pending postings' posts it moments later, "
+        "exactly once, sharing the work between Odoo workers; the shop floor does not wait "
+        "for the accounting. The configuration is then checked when posting: a posting "
+        "that cannot be made becomes Failed, whatever the setting below.",
+    )
     backflush_scrap_reason_required = fields.Boolean(
         string="Scrap Reason Required",
         help="Backflush variance wizard: every scrapped line must carry a scrap reason.",

@@ -13,3 +13,6 @@ class ResConfigSettings(models.TransientModel):
     backflush_blocked_posting = fields.Selection(
         related="company_id.backflush_blocked_posting", readonly=False
     )
+    backflush_posting_mode = fields.Selection(
+        related="company_id.backflush_posting_mode", readonly=False
+    )

@@ -86,31 +86,51 @@ class StockMove(models.Model):
 
     def _backflush_post_shipments(self, layers):
         """Post the event of each of ``layers`` of these moves (see
-        _backflush_shipment_direction): a shipment, a return or an adjustment."""
-        events, queued = [], []
+        _backflush_shipment_direction): a shipment, a return or an adjustment; queue it
+        when it cannot be posted now, defer it when the company posts in batches."""
+        events, queued, deferred = [], [], []
+        standards = {}
         for layer in layers:
             move = layer.stock_move_id.with_company(layer.company_id)
+            if layer.company_id.backflush_posting_mode == "deferred":
+                skeleton, pending, _problems, _origin = move._backflush_queued_shipment(
+                    layer, None, standards
+                )
+                deferred.append((skeleton, pending))
+                continue
             problems = move._backflush_shipment_problems()
             if problems and layer.company_id.backflush_blocked_posting == "queue":
-                queued.append(move._backflush_queued_shipment(layer, problems))
+                queued.append(move._backflush_queued_shipment(layer, problems, standards))
             else:
                 events.append(move._backflush_shipment_event(layer))
-        self.env["mrp.backflush.queue"]._queue(queued)
+        Queue = self.env["mrp.backflush.queue"]
+        Queue._queue(queued)
+        Queue._defer(deferred)
         return self.env["mrp.backflush.posting"]._post_events([e for e in events if e])
 
-    def _backflush_queued_shipment(self, layer, problems):
-        """What the queue keeps of ``layer``'s event, which cannot be posted now: the
-        event without its entry, the product's standard of the day, and the transfer
-        (or product) whose chatter says so."""
+    def _backflush_queued_shipment(self, layer, problems, standards=None):
+        """What the queue keeps of ``layer``'s event, which is not posted now: the event
+        without its entry, the product's standard of the day, and the transfer (or
+        product) whose chatter says why (``problems``). ``standards``: a cache
+        {product id: UnitStandard or None} shared by the layers of one validation."""
         self.ensure_one()
         product = self.product_id
-        try:
-            standard = product._backflush_unit_standard(product._backflush_bom())
-        except (UserError, CostingError):
-            standard = None  # taken on the day it is retried
+        standards = {} if standards is None else standards
+        if product.id not in standards:
+            try:
+                standards[product.id] = product._backflush_unit_standard(product._backflush_bom())
+            except (UserError, CostingError):
+                standards[product.id] = None  # taken on the day it is posted
         skeleton = self._backflush_shipment_event(layer, queued=True)
         origin = self.picking_id or product.product_tmpl_id
-        return skeleton, {"layer": layer.id, "standard": standard}, problems, origin
+        return skeleton, {"layer": layer.id, "standard": standards[product.id]}, problems, origin
+
+    def _backflush_reconcile_interim(self, layers):
+        """Reconcile the stock interim items of these moves once their entries posted
+        later than their ``layers`` (a deferred or queued shipment), as stock_account
+        does when it posts them (stock.valuation.layer._validate_accounting_entries; run
+        without posting anything again)."""
+        layers.with_context(backflush_interim_only=True)._validate_accounting_entries()
 
     def _backflush_retry_event(self, pending, date):
         """The event of the layer a queued posting holds, costed now with the product's
@@ -244,6 +264,18 @@ class StockMove(models.Model):
                 limit=1,
             )
         )
+        if original.state == "pending":  # deferred: post it first, its mirror follows
+            self.env["mrp.backflush.queue"]._retry(original)
+        if original.state == "failed":
+            raise UserError(
+                self.env._(
+                    "%(move)s returns units of %(shipment)s, whose backflush posting is "
+                    "queued, not posted: an accountant must retry it first (Backflush "
+                    "Register, filter Failed).",
+                    move=self.reference,
+                    shipment=original.name,
+                )
+            )
         rounding = self.product_id.uom_id.rounding
         if original and original._open_quantity() < float(quantity) - rounding / 2:
             return self.env["mrp.backflush.posting"]  # more than that shipment still holds

@@ -9,8 +9,9 @@ class StockValuationLayer(models.Model):
         # interim accounts of the moves. Shipment-costed deliveries and returns are posted
         # first by backflush's one posting path (stock.move._account_entry_move gives
         # Odoo nothing for them), so that super() reconciles their entries as Odoo's own.
-        shipment_layers = self.filtered(lambda layer: layer._backflush_is_shipment_layer())
-        shipment_layers.stock_move_id._backflush_post_shipments(shipment_layers)
+        if not self.env.context.get("backflush_interim_only"):
+            shipment_layers = self.filtered(lambda layer: layer._backflush_is_shipment_layer())
+            shipment_layers.stock_move_id._backflush_post_shipments(shipment_layers)
         # The layers of a backflushed order's moves get no entry of Odoo's (see
         # stock.move._account_entry_move) and have none to reconcile: super() would
         # still read accounts and look for related items per layer and product, a cost

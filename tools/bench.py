@@ -12,7 +12,11 @@ per scenario, the same finished product made of C components in each:
 - ``none``: Odoo's automated valuation (real time), trigger None;
 - ``completion``: backflush, trigger Completion;
 - ``shipment``: backflush, trigger Shipment (deliveries only: its finished units are
-  put in stock by an inventory adjustment, which is not measured).
+  put in stock by an inventory adjustment, which is not measured);
+- ``deferred`` and ``deferred_ship``: the same as ``completion`` and ``shipment`` with
+  the company's Backflush Posting set to "In batches": the close (the delivery) records
+  a Pending posting; the batch posting of those by the scheduled action's code is
+  measured apart (``batch`` lines), as a worker does it after the shop floor's request.
 
 Untimed, it stocks the components, confirms the orders and confirms and reserves the
 deliveries (one picking of one finished product per order). Then, round robin (one
@@ -52,11 +56,23 @@ TASKS = (
     ("floor", "close"),
     ("none", "close"),
     ("completion", "close"),
+    ("deferred", "close"),
     ("floor", "deliver"),
     ("none", "deliver"),
     ("shipment", "deliver"),
+    ("deferred_ship", "deliver"),
 )
-PLANTS = ("floor", "none", "completion", "shipment")
+PLANTS = ("floor", "none", "completion", "shipment", "deferred", "deferred_ship")
+# The category trigger of each plant; the deferred ones differ by the company setting.
+PLANT_TRIGGERS = {
+    "floor": "none",
+    "none": "none",
+    "completion": "completion",
+    "shipment": "shipment",
+    "deferred": "completion",
+    "deferred_ship": "shipment",
+}
+DEFERRED = ("deferred", "deferred_ship")
 
 
 def comma_list(text, convert=str):
@@ -115,7 +131,7 @@ class Plant:
     def __init__(self, env, scenario, components, serial):
         self.env = env
         self.scenario = scenario
-        trigger = "none" if scenario == "floor" else scenario
+        trigger = PLANT_TRIGGERS[scenario]
         valuation = "manual_periodic" if scenario == "floor" else "real_time"
         tag = f"BENCH{serial}.{scenario.upper()[:4]}"
         account = self._account
@@ -319,10 +335,11 @@ class Bench:
         self.serial += 1
         say(f"C={components}: building the plants, stocking, confirming {total} orders each")
         plants = {name: Plant(env, name, components, self.serial) for name in PLANTS}
-        for name in ("floor", "none", "completion"):
+        for name in ("floor", "none", "completion", "deferred"):
             plants[name].stock_components(2.0 * total + 2.0)
-        for name in ("floor", "none", "shipment"):
+        for name in ("floor", "none", "shipment", "deferred_ship"):
             plants[name].stock_finished(2.0 * total + 2.0)
+        self.post_pending()  # the stock counts of deferred_ship, when deferred
         work = {}  # (scenario, operation) -> {"warmup"|mode: records}
         for scenario, operation in TASKS:
             plant = plants[scenario]
@@ -345,6 +362,7 @@ class Bench:
         for index in range(warmup):
             for task in TASKS:
                 self.measure(scratch[task], self._action(task, work[task]["warmup"][index]))
+        self.post_pending()
 
         results = {}
         for mode in args.modes:
@@ -359,15 +377,44 @@ class Bench:
                     self.measure(measures[task], self._action(task, work[task][mode]))
             for task in TASKS:
                 self._check(components, mode, task, work[task][mode], measures[task])
+            for scenario in DEFERRED:
+                task = (scenario, "batch")
+                measures[task] = Measure()
+                self.measure(measures[task], self.post_pending)
+                self._check(
+                    components,
+                    mode,
+                    task,
+                    work[(scenario, "close")][mode]
+                    if scenario == "deferred"
+                    else work[(scenario, "deliver")][mode],
+                    measures[task],
+                )
             results[mode] = measures
         return results
 
-    @staticmethod
-    def _action(task, records):
-        _scenario, operation = task
-        if operation == "close":
-            return records.button_mark_done
-        return records.button_validate
+    def _action(self, task, records):
+        scenario, operation = task
+        call = records.button_mark_done if operation == "close" else records.button_validate
+        if scenario not in DEFERRED:
+            return call
+        company = self.env.company
+
+        def deferred_call():
+            company.backflush_posting_mode = "deferred"
+            try:
+                call()
+            finally:
+                company.backflush_posting_mode = "immediate"
+
+        return deferred_call
+
+    def post_pending(self):
+        """Post every Pending posting, as the scheduled action does (without its commit
+        per batch: the benchmark's transaction is rolled back)."""
+        Posting = self.env["mrp.backflush.posting"]
+        pending = Posting.search([("state", "=", "pending")], order="id")
+        return self.env["mrp.backflush.queue"]._retry(pending)
 
     # ------------------------------------------------------------ checks
 
@@ -398,10 +445,25 @@ class Bench:
             )
         count = len(records)
         kinds = [kind for kind, _state in measure.postings]
-        not_posted = [state for _kind, state in measure.postings if state != "posted"]
+        wanted_state = "pending" if scenario in DEFERRED and operation != "batch" else "posted"
+        not_posted = [state for _kind, state in measure.postings if state != wanted_state]
         if not_posted:
-            self.warn(f"{where}: {len(not_posted)} postings not posted (states {set(not_posted)})")
-        if scenario == "floor":
+            self.warn(
+                f"{where}: {len(not_posted)} postings not {wanted_state} (states {set(not_posted)})"
+            )
+        if operation == "batch":  # the postings exist already: their entries are new
+            bfl = count if scenario == "deferred" else 0
+            if measure.entries != count or measure.bfl_entries != bfl:
+                self.warn(f"{where}: {measure.entries} journal entries for {count} pending")
+            left = self.env["mrp.backflush.posting"].search_count([("state", "!=", "posted")])
+            if left:
+                self.warn(f"{where}: {left} postings left not posted")
+            return
+        if scenario in DEFERRED:
+            expected_entries, expected_bfl = 0, 0
+            kind = "completion" if operation == "close" else "shipment"
+            expected_postings = {kind: count}
+        elif scenario == "floor":
             expected_entries, expected_bfl, expected_postings = 0, 0, {}
         elif scenario == "none" and operation == "close":
             # one per component move, one for the finished product
@@ -442,69 +504,90 @@ def ratio(numerator, denominator):
     return f"{numerator / denominator:.2f}" if denominator else "n/a"
 
 
+ROWS = (*TASKS, ("deferred", "batch"), ("deferred_ship", "batch"))
+
+
 def print_table(args, components, mode, measures):
     n = args.orders
     print()
     print(f"C={components} components, mode {mode}: {MODE_TITLES[mode]}; {n} per scenario")
     header = (
-        f"{'scenario':<12}{'operation':<10}{'entries/order':>14}{'queries/order':>15}"
+        f"{'scenario':<14}{'operation':<10}{'entries/order':>14}{'queries/order':>15}"
         f"{'extra q vs floor':>18}{'ms/order':>11}{'ms vs floor':>13}"
     )
     print(header)
     print("-" * len(header))
     floors = {op: measures[("floor", op)] for op in ("close", "deliver")}
-    for task in TASKS:
+    for task in ROWS:
         scenario, operation = task
         entries, queries, ms = per(measures[task], n)
+        if operation == "batch":  # posted apart, after the shop floor: no floor to compare
+            print(
+                f"{scenario:<14}{operation:<10}{entries:>14.2f}{queries:>15.1f}"
+                f"{'':>18}{ms:>11.1f}{'':>13}"
+            )
+            continue
         _fe, floor_queries, floor_ms = per(floors[operation], n)
         print(
-            f"{scenario:<12}{operation:<10}{entries:>14.2f}{queries:>15.1f}"
+            f"{scenario:<14}{operation:<10}{entries:>14.2f}{queries:>15.1f}"
             f"{queries - floor_queries:>+18.1f}{ms:>11.1f}{ms - floor_ms:>+13.1f}"
         )
-    completion, none, floor = (measures[(s, "close")] for s in ("completion", "none", "floor"))
-    shipment, none_out = measures[("shipment", "deliver")], measures[("none", "deliver")]
-    print(
-        f"time ratios: completion/floor {ratio(completion.seconds, floor.seconds)}, "
-        f"completion/none {ratio(completion.seconds, none.seconds)}, "
-        f"shipment/none (deliveries) {ratio(shipment.seconds, none_out.seconds)}"
-    )
-    print(
-        f"query ratios: completion/floor {ratio(completion.queries, floor.queries)}, "
-        f"completion/none {ratio(completion.queries, none.queries)}, "
-        f"shipment/none (deliveries) {ratio(shipment.queries, none_out.queries)}"
-    )
+    seconds = {task: measure.seconds for task, measure in measures.items()}
+    queries = {task: measure.queries for task, measure in measures.items()}
+    for name, values in (("time", seconds), ("query", queries)):
+        print(
+            f"{name} ratios: completion/floor "
+            f"{ratio(values['completion', 'close'], values['floor', 'close'])}, "
+            f"deferred/floor {ratio(values['deferred', 'close'], values['floor', 'close'])}, "
+            f"completion/none {ratio(values['completion', 'close'], values['none', 'close'])}; "
+            f"deliveries: shipment/none "
+            f"{ratio(values['shipment', 'deliver'], values['none', 'deliver'])}, "
+            f"deferred_ship/none "
+            f"{ratio(values['deferred_ship', 'deliver'], values['none', 'deliver'])}"
+        )
     sys.stdout.flush()
 
 
 def print_summary(args, results):
     n = args.orders
     print()
-    print(f"Summary ({n} orders per scenario; per order; 'module q' = completion - floor queries)")
+    print(
+        f"Summary ({n} orders per scenario; ms per order; 'q' = the module's extra queries "
+        "per order over the floor (deliveries: over none); batch = posting the pending "
+        "ones afterwards, ms per order)"
+    )
     header = (
-        f"{'C':>5} {'mode':<5}{'floor ms':>10}{'none ms':>10}{'compl ms':>10}"
-        f"{'compl/floor':>12}{'compl/none':>11}{'module q':>10}"
-        f"{'ship ms':>9}{'none-out ms':>12}{'ship/none':>10}{'ship-none q':>12}"
+        f"{'C':>5} {'mode':<5}{'floor':>7}{'compl':>7}{'c/floor':>8}{'q':>6}"
+        f"{'defer':>7}{'d/floor':>8}{'q':>6}{'batch':>7}{'c/none':>7}"
+        f"{'none-out':>9}{'ship':>7}{'s/none':>7}{'dship':>7}{'ds/none':>8}{'batch':>7}"
     )
     print(header)
     print("-" * len(header))
     for components, by_mode in results.items():
         for mode, measures in by_mode.items():
-            floor, none, completion = (
-                measures[(s, "close")] for s in ("floor", "none", "completion")
-            )
-            shipment, none_out = measures[("shipment", "deliver")], measures[("none", "deliver")]
-            _e, floor_q, floor_ms = per(floor, n)
-            _e, _none_q, none_ms = per(none, n)
-            _e, completion_q, completion_ms = per(completion, n)
-            _e, ship_q, ship_ms = per(shipment, n)
-            _e, none_out_q, none_out_ms = per(none_out, n)
+            figure = {task: per(measure, n) for task, measure in measures.items()}
+            _e, floor_q, floor_ms = figure["floor", "close"]
+            _e, _none_q, none_ms = figure["none", "close"]
+            _e, completion_q, completion_ms = figure["completion", "close"]
+            _e, deferred_q, deferred_ms = figure["deferred", "close"]
+            _e, _q, batch_ms = figure["deferred", "batch"]
+            _e, _q, ship_ms = figure["shipment", "deliver"]
+            _e, _q, none_out_ms = figure["none", "deliver"]
+            _e, _q, dship_ms = figure["deferred_ship", "deliver"]
+            _e, _q, ship_batch_ms = figure["deferred_ship", "batch"]
             print(
-                f"{components:>5} {mode:<5}{floor_ms:>10.1f}{none_ms:>10.1f}{completion_ms:>10.1f}"
-                f"{ratio(completion_ms, floor_ms):>12}{ratio(completion_ms, none_ms):>11}"
-                f"{completion_q - floor_q:>+10.1f}"
-                f"{ship_ms:>9.1f}{none_out_ms:>12.1f}{ratio(ship_ms, none_out_ms):>10}"
-                f"{ship_q - none_out_q:>+12.1f}"
+                f"{components:>5} {mode:<5}{floor_ms:>7.1f}{completion_ms:>7.1f}"
+                f"{ratio(completion_ms, floor_ms):>8}{completion_q - floor_q:>+6.0f}"
+                f"{deferred_ms:>7.1f}{ratio(deferred_ms, floor_ms):>8}"
+                f"{deferred_q - floor_q:>+6.0f}{batch_ms:>7.1f}"
+                f"{ratio(completion_ms, none_ms):>7}"
+                f"{none_out_ms:>9.1f}{ship_ms:>7.1f}{ratio(ship_ms, none_out_ms):>7}"
+                f"{dship_ms:>7.1f}{ratio(dship_ms, none_out_ms):>8}{ship_batch_ms:>7.1f}"
             )
+    print(
+        "targets: c/floor or d/floor <= 1.10 at every C and mode; q <= 20 and the same at "
+        "every C; s/none or ds/none <= 0.6"
+    )
 
 
 def main(argv=None):

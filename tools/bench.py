@@ -133,7 +133,7 @@ class Plant:
         self.scenario = scenario
         trigger = PLANT_TRIGGERS[scenario]
         valuation = "manual_periodic" if scenario == "floor" else "real_time"
-        tag = f"BENCH{serial}.{scenario.upper()[:4]}"
+        tag = f"BENCH{serial}.{PLANTS.index(scenario)}{scenario.upper()[:4]}"
         account = self._account
         self.component_categ = self._category(
             f"Bench components ({scenario}, {components})",
@@ -380,7 +380,7 @@ class Bench:
             for scenario in DEFERRED:
                 task = (scenario, "batch")
                 measures[task] = Measure()
-                self.measure(measures[task], self.post_pending)
+                self.measure(measures[task], lambda scenario=scenario: self.post_pending(scenario))
                 self._check(
                     components,
                     mode,
@@ -409,11 +409,15 @@ class Bench:
 
         return deferred_call
 
-    def post_pending(self):
-        """Post every Pending posting, as the scheduled action does (without its commit
-        per batch: the benchmark's transaction is rolled back)."""
+    def post_pending(self, scenario=None):
+        """Post the Pending postings (of ``scenario``'s kind: completions for deferred,
+        the others for deferred_ship; all by default) as the scheduled action does
+        (without its commit per batch: the benchmark's transaction is rolled back)."""
         Posting = self.env["mrp.backflush.posting"]
-        pending = Posting.search([("state", "=", "pending")], order="id")
+        domain = [("state", "=", "pending")]
+        if scenario:
+            domain.append(("kind", "=" if scenario == "deferred" else "!=", "completion"))
+        pending = Posting.search(domain, order="id")
         return self.env["mrp.backflush.queue"]._retry(pending)
 
     # ------------------------------------------------------------ checks

@@ -268,6 +268,18 @@ odoo_log_test_result() {
         tail -n 1 | sed 's/ when loading database//'
 }
 
+# The browser tours in an Odoo test log ($1): "<ran> <not run> <first reason>". Tours are
+# the tests of tests/test_tour_*.py; Odoo skips them (SkipTest) without a Chromium or
+# without websocket-client, and a skipped tour is NOT RUN, never passed.
+odoo_log_tours() {
+    local started skipped reason
+    started=$(grep -cE 'mrp_backflush\.tests\.test_tour_[a-z_]+: Starting ' "$1" || true)
+    skipped=$(grep -cE 'mrp_backflush\.tests\.test_tour_[a-z_]+: skipped ' "$1" || true)
+    reason=$(grep -E 'mrp_backflush\.tests\.test_tour_[a-z_]+: skipped ' "$1" | head -n 1 |
+        sed -E 's/.* skipped .* : //')
+    echo "$((started - skipped)) $skipped ${reason:-}"
+}
+
 # Live view of an Odoo log (stdin): warnings, errors and progress milestones.
 odoo_log_highlights() {
     grep --line-buffered -E \

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate, float_compare, format_date, formatLang
@@ -319,6 +321,7 @@ class MrpBackflushPosting(models.Model):
             [self._register_vals(event, entry_of.get(event.key)) for event in events]
         )
         postings._note_shifted_dates()
+        postings._log_on_origins()
         return postings
 
     @api.model
@@ -348,6 +351,7 @@ class MrpBackflushPosting(models.Model):
         vals.update({"failure_reason": False, "pending_data": False})
         self.with_context(backflush_register_update=True).write(vals)
         self._note_shifted_dates()
+        self._log_on_origins()
         return self
 
     def action_retry(self):
@@ -564,6 +568,41 @@ class MrpBackflushPosting(models.Model):
             "period_start": event.period_start,
             "period_end": event.period_end,
             "note": event.note,
+        }
+
+    def _log_on_origins(self):
+        """One line per posting with an entry in the chatter of its order (or transfer):
+        the entry, linked, and its amount; written as logs in one batch per model, so
+        that nobody is notified and the shop floor's close stays cheap."""
+        bodies = {"mrp.production": {}, "stock.picking": {}}
+        for posting in self.filtered("move_id"):
+            if posting.production_id:
+                origin = ("mrp.production", posting.production_id.id)
+            elif posting.picking_id:
+                origin = ("stock.picking", posting.picking_id.id)
+            else:
+                continue
+            bodies[origin[0]].setdefault(origin[1], []).append(posting._log_line())
+        for model, lines_by_id in bodies.items():
+            if lines_by_id:
+                self.env[model].browse(list(lines_by_id)).sudo()._message_log_batch(
+                    {
+                        record_id: Markup("<br/>").join(lines)
+                        for record_id, lines in lines_by_id.items()
+                    }
+                )
+
+    def _log_line(self):
+        entry = self.move_id
+        kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        link = Markup('<a href="#" data-oe-model="account.move" data-oe-id="%s">%s</a>') % (
+            entry.id,
+            entry.name,
+        )
+        return Markup(self.env._("%(kind)s posted by backflush costing: %(entry)s, %(amount)s")) % {
+            "kind": kind,
+            "entry": link,
+            "amount": formatLang(self.env, entry.amount_total, currency_obj=self.currency_id),
         }
 
     def _note_shifted_dates(self):

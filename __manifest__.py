@@ -3,7 +3,7 @@
     "name": "MRP Backflush Costing",
     "summary": "Backflush costing: post material and conversion at standard when good "
     "units are completed, and catch deviations as variances",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Manufacturing/Manufacturing",
     "website": "https://github.com/mrp-backflush/mrp_backflush",
     "author": "mrp_backflush developers",
@@ -29,4 +29,7 @@
     "demo": [
         "demo/mrp_backflush_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["mrp_backflush/static/tests/tours/**/*"],
+    },
 }

@@ -16,3 +16,4 @@ from . import stock_valuation_layer
 from . import mrp_backflush_period_close
 from . import mrp_backflush_books
 from . import mrp_backflush_queue
+from . import mrp_production_backflushed

@@ -16,10 +16,20 @@ class AccountMove(models.Model):
     backflush_posting_ids = fields.One2many(
         "mrp.backflush.posting", "move_id", string="Backflush Postings", readonly=True
     )
+    is_backflush_entry = fields.Boolean(
+        compute="_compute_is_backflush_entry",
+        help="Posted by backflush costing and kept in its register: it is undone by its "
+        "event, so Reset to Draft and Reverse Entry are hidden.",
+    )
+
+    def _compute_is_backflush_entry(self):
+        entries = self._backflush_entries()
+        for move in self:
+            move.is_backflush_entry = move in entries
 
     def _compute_show_reset_to_draft_button(self):
         result = super()._compute_show_reset_to_draft_button()
-        for move in self.filtered(lambda move: move.sudo().backflush_posting_ids):
+        for move in self._backflush_entries():
             move.show_reset_to_draft_button = False
         return result
 
@@ -52,10 +62,10 @@ class AccountMove(models.Model):
         if backflushed:
             raise UserError(
                 self.env._(
-                    "%(entries)s: posted by backflush costing and kept in its register, so "
-                    "its journal items cannot be added, deleted, or changed in account, "
-                    "amount, product or quantity. Undo the event itself instead (unbuild, "
-                    "return, Record scrap / variance).",
+                    "The journal items of %(entries)s cannot be added, deleted, or changed in "
+                    "account, amount, product or quantity: backflush costing posted them and "
+                    "keeps them in the Backflush Register. Undo the event itself instead "
+                    "(unbuild, return, Record scrap / variance).",
                     entries=", ".join(backflushed.mapped("name")),
                 )
             )
@@ -64,13 +74,25 @@ class AccountMove(models.Model):
         """Backflush entries are undone by the operation that undoes their event, so that
         the register and later mirrors stay right."""
         backflushed = self._backflush_entries()
+        if len(backflushed) == 1:
+            raise UserError(
+                self.env._(
+                    "Journal entry %(entry)s was posted by backflush costing and is kept in "
+                    "the Backflush Register, so it cannot be reset to draft, cancelled, "
+                    "deleted or reversed by hand. Undo its event instead: unbuild the order, "
+                    "return the delivery, or record the difference with Record scrap / "
+                    "variance.",
+                    entry=backflushed.name,
+                )
+            )
         if backflushed:
             raise UserError(
                 self.env._(
-                    "%(entries)s: posted by backflush costing and kept in its register, so "
-                    "it cannot be reset to draft, cancelled, deleted or reversed by hand. "
-                    "Undo the event itself instead: unbuild the order, return the delivery, "
-                    "or record the difference with Record scrap / variance.",
+                    "Journal entries %(entries)s were posted by backflush costing and are "
+                    "kept in the Backflush Register, so they cannot be reset to draft, "
+                    "cancelled, deleted or reversed by hand. Undo their events instead: "
+                    "unbuild the order, return the delivery, or record the difference with "
+                    "Record scrap / variance.",
                     entries=", ".join(backflushed.mapped("name")),
                 )
             )

@@ -8,7 +8,13 @@ from odoo.tools import SQL, format_amount, format_date
 from ..costing import ConversionClose, close_entry, is_zero
 from ..costing.event import Event
 from ..costing.money import to_decimal
-from ..costing.values import EVENT_PERIOD_CLOSE, ZERO
+from ..costing.values import (
+    CONVERSION,
+    CONVERSION_CONTROL,
+    EVENT_PERIOD_CLOSE,
+    PRODUCTION_VARIANCE,
+    ZERO,
+)
 
 CloseRequest = namedtuple(
     "CloseRequest",
@@ -294,6 +300,23 @@ class MrpBackflushPeriodClose(models.AbstractModel):
             )
         )
         self.env["mrp.backflush.queue"]._retry(pending)
+
+    @api.model
+    def _register_figures(self, event):
+        """The register's figures of a close ``event``, in columns of their own so that
+        each column of the register sums to one thing across kinds: Conversion Applied
+        is what completions, shipments and scrap credited to the applied accounts, and
+        the close says how much of it it took out (Conversion Closed), against what was
+        incurred, and what it wrote off. Read from the entry's lines (applied lines are
+        debits, control lines credits, the write-off positive when under-applied)."""
+        entry = event.entry
+        return {
+            "conversion_standard": 0.0,
+            "production_variance": 0.0,
+            "conversion_closed": float(entry.amount_of(CONVERSION)),
+            "conversion_incurred": float(-entry.amount_of(CONVERSION_CONTROL)),
+            "conversion_written_off": float(entry.amount_of(PRODUCTION_VARIANCE)),
+        }
 
     @api.model
     def _post_close(self, close):

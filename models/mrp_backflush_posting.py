@@ -166,10 +166,46 @@ class MrpBackflushPosting(models.Model):
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     material_standard = fields.Monetary(readonly=True)
     material_actual = fields.Monetary(readonly=True)
-    conversion_standard = fields.Monetary(readonly=True)
+    conversion_standard = fields.Monetary(
+        string="Conversion Applied",
+        readonly=True,
+        help="Conversion cost credited to Conversion Costs Applied at standard by this "
+        "completion, shipment, scrap or stock adjustment (negative for a reversal). Zero "
+        "for a period close, which has its own columns: the sum over a period is what "
+        "its close takes out of the applied accounts.",
+    )
     usage_variance = fields.Monetary(readonly=True)
-    production_variance = fields.Monetary(readonly=True)
-    scrap_variance = fields.Monetary(readonly=True)
+    production_variance = fields.Monetary(
+        readonly=True,
+        help="Finished product's standard price minus its material and conversion standard "
+        "(completions, shipments and their reversals). A period close writes its "
+        "difference off in Under/Over-Applied Written Off instead.",
+    )
+    scrap_variance = fields.Monetary(
+        readonly=True, help="Standard cost of the scrapped components and finished units."
+    )
+    conversion_closed = fields.Monetary(
+        string="Conversion Closed (applied)",
+        readonly=True,
+        help="Period close: the Conversion Costs Applied it zeroes (debited), earlier "
+        "periods' leftovers included.",
+    )
+    conversion_incurred = fields.Monetary(
+        readonly=True,
+        help="Period close: the actual conversion costs of the Conversion Costs Control "
+        "accounts it zeroes (credited), earlier periods' leftovers included.",
+    )
+    conversion_written_off = fields.Monetary(
+        string="Under/Over-Applied Written Off",
+        readonly=True,
+        help="Period close: incurred minus closed, written off to cost of goods sold or "
+        "the chosen variance account (positive: under-applied, debited).",
+    )
+    scrap_summary = fields.Char(
+        string="Scrapped",
+        compute="_compute_scrap_summary",
+        help="Scrap: every scrapped product with its quantity.",
+    )
     rounding_difference = fields.Monetary(readonly=True)
     finished_value = fields.Monetary(readonly=True)
     move_id = fields.Many2one(
@@ -263,6 +299,24 @@ class MrpBackflushPosting(models.Model):
                 "posted or queued event. Undo the event itself instead."
             )
         )
+
+    @api.depends("scrap_ids")
+    def _compute_scrap_summary(self):
+        for posting in self:
+            # sudo: the register's readers may not read stock scraps; only named here.
+            quantities = {}
+            for scrap in posting.sudo().scrap_ids:
+                key = (scrap.product_id, scrap.product_uom_id)
+                quantities[key] = quantities.get(key, 0.0) + scrap.scrap_qty
+            digits = "Product Unit of Measure"
+            posting.scrap_summary = (
+                ", ".join(
+                    f"{product.display_name}: "
+                    f"{formatLang(self.env, quantity, dp=digits)} {uom.name}"
+                    for (product, uom), quantity in quantities.items()
+                )
+                or False
+            )
 
     @api.depends("date", "accounting_date")
     def _compute_date_shifted(self):
@@ -538,7 +592,7 @@ class MrpBackflushPosting(models.Model):
     @api.model
     def _register_vals(self, event, entry=None):
         summary = event.summary
-        return {
+        vals = {
             "name": event.name,
             "event_key": event.key,
             "kind": event.kind,
@@ -569,6 +623,9 @@ class MrpBackflushPosting(models.Model):
             "period_end": event.period_end,
             "note": event.note,
         }
+        if event.kind == EVENT_PERIOD_CLOSE:  # its own columns, see _register_figures
+            vals.update(self.env["mrp.backflush.period.close"]._register_figures(event))
+        return vals
 
     def _log_on_origins(self):
         """One line per posting with an entry in the chatter of its order (or transfer):
@@ -611,8 +668,8 @@ class MrpBackflushPosting(models.Model):
             note = self.env._(
                 "The period of %(event)s was locked when this was posted: the entry is dated "
                 "%(accounting)s, the first open day.",
-                event=posting.date,
-                accounting=posting.accounting_date,
+                event=format_date(self.env, posting.date),
+                accounting=format_date(self.env, posting.accounting_date),
             )
             posting.with_context(backflush_register_update=True).note = note
             posting.move_id.narration = note
@@ -651,6 +708,19 @@ class MrpBackflushPosting(models.Model):
                     "state": "reversed" if done >= 0 else posting.state,
                 }
             )
+
+    def action_view_scraps(self):
+        """The stock.scrap records this scrap posting costs."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Scraps of %s", self.name),
+            "res_model": "stock.scrap",
+            "domain": [("id", "in", self.scrap_ids.ids)],
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "context": {"create": False},
+        }
 
     def action_view_move(self):
         self.ensure_one()

@@ -3,7 +3,7 @@ from collections import defaultdict, namedtuple
 
 from odoo import api, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, formatLang
 
 from ..costing import CostingError
 
@@ -21,6 +21,13 @@ SCRAP_STATES = ("confirmed", "progress", "to_close", "done")
 
 class StockScrap(models.Model):
     _inherit = "stock.scrap"
+
+    def _compute_scrap_qty(self):  # pylint: disable=missing-return
+        # mrp: its compute sets every scrap of the batch to 1 and returns after the first
+        # one without a bill of materials, so a batch of scraps done together (the Record
+        # scrap / variance wizard's) kept 1 for all but the first. One at a time.
+        for scrap in self:
+            super(StockScrap, scrap)._compute_scrap_qty()
 
     def _backflush_is_backflushed(self):
         self.ensure_one()
@@ -130,22 +137,16 @@ class StockScrap(models.Model):
         problems = []
         for (product, lot, location), quantity in requested.items():
             rounding = product.uom_id.rounding
-            # On hand, reserved or not: scrapping reserved components is the usual case.
-            on_hand = sum(
-                self.env["stock.quant"]
-                .sudo()
-                ._gather(product, location, lot_id=lot or None, strict=False)
-                .mapped("quantity")
-            )
+            on_hand = self._backflush_on_hand(product, location, lot)
             if float_compare(quantity, on_hand, precision_rounding=rounding) > 0:
                 problems.append(
                     self.env._(
                         "%(product)s: %(quantity)s %(unit)s requested but only %(on_hand)s on "
                         "hand in %(location)s.",
                         product=product.display_name,
-                        quantity=quantity,
+                        quantity=self._backflush_format_quantity(quantity),
                         unit=product.uom_id.name,
-                        on_hand=on_hand,
+                        on_hand=self._backflush_format_quantity(on_hand),
                         location=location.display_name,
                     )
                 )
@@ -158,11 +159,27 @@ class StockScrap(models.Model):
                             "has produced only %(left)s that were not scrapped or unbuilt "
                             "already.",
                             product=product.display_name,
-                            quantity=quantity,
-                            left=left,
+                            quantity=self._backflush_format_quantity(quantity),
+                            left=self._backflush_format_quantity(left),
                         )
                     )
         return problems
+
+    @api.model
+    def _backflush_on_hand(self, product, location, lot=None):
+        """Quantity of ``product`` (and ``lot``) on hand in ``location`` and its children,
+        reserved or not: scrapping reserved components is the usual case."""
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            ._gather(product, location, lot_id=lot or None, strict=False)
+        )
+        return sum(quants.mapped("quantity"))
+
+    @api.model
+    def _backflush_format_quantity(self, quantity):
+        """A quantity as the user reads it (language's separators, unit precision)."""
+        return formatLang(self.env, quantity, dp="Product Unit of Measure")
 
     def _backflush_refuse_unattached_shipment_scrap(self):
         """Under the shipment trigger finished units are not in the ledger: Odoo's scrap

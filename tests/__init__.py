@@ -10,3 +10,5 @@ from . import test_conversion_close
 from . import test_integrity
 from . import test_queue
 from . import test_deferred
+from . import test_accountant_review
+from . import test_tour_accountant

@@ -134,8 +134,12 @@ class TestConversionClose(BackflushCommon):
                     "event_key": (
                         f"period_close:{self.company.id}:{self.month_start}:{self.month_end}"
                     ),
-                    "conversion_standard": 1200.0,
-                    "production_variance": 60.0,
+                    # The close has its own columns; the completion's keep what it applied.
+                    "conversion_standard": 0.0,
+                    "production_variance": 0.0,
+                    "conversion_closed": 1200.0,
+                    "conversion_incurred": 1260.0,
+                    "conversion_written_off": 60.0,
                     "date_shifted": False,
                 }
             ],
@@ -168,8 +172,10 @@ class TestConversionClose(BackflushCommon):
         self.assertAmount(self._range_balance(self.applied), 0.0, "applied after")
         posting = self._close_postings()
         self.assertEqual(posting.kind, "period_close")
-        self.assertAmount(posting.production_variance, 72.0, "register variance")
-        self.assertAmount(posting.conversion_standard, 1188.0, "register applied")
+        self.assertAmount(posting.conversion_written_off, 72.0, "register write-off")
+        self.assertAmount(posting.conversion_closed, 1188.0, "register applied closed")
+        self.assertAmount(posting.conversion_incurred, 1260.0, "register incurred")
+        self.assertAmount(posting.conversion_standard, 0.0, "not applied by the close")
 
     def test_over_applied_credits_variance_account(self):
         self._incur_conversion(1100.0)
@@ -187,7 +193,8 @@ class TestConversionClose(BackflushCommon):
         self.assertAmount(self._range_balance(self.control), 0.0, "control after")
         self.assertAmount(self._range_balance(self.applied), 0.0, "applied after")
         posting = self._close_postings()
-        self.assertAmount(posting.production_variance, -100.0, "register variance")
+        self.assertAmount(posting.conversion_written_off, -100.0, "register write-off")
+        self.assertAmount(posting.production_variance, 0.0, "not a production variance")
         self.assertIn(self.production_variance.code, posting.note)
 
     def test_applied_accounts_default_per_company(self):

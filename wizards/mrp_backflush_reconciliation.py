@@ -137,29 +137,42 @@ class MrpBackflushReconciliation(models.TransientModel):
     # Buttons.
     # ------------------------------------------------------------------
 
-    def action_refresh(self):
-        """Check again (new postings since the check was opened), in a new check."""
+    @api.model
+    def action_open_check(self):
+        """Open a check of today, saved, so that its lines' Journal Items drill-down works
+        from the first open (a button of an unsaved line has no record to run on)."""
+        check = self.create({})
+        return check._action_open()
+
+    def _action_open(self):
         self.ensure_one()
-        check = self.create({"company_id": self.company_id.id, "date": self.date})
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Backflush Reconciliation Check"),
             "res_model": self._name,
-            "res_id": check.id,
+            "res_id": self.id,
             "view_mode": "form",
+            "views": [
+                (self.env.ref("mrp_backflush.mrp_backflush_reconciliation_view_form").id, "form")
+            ],
             "target": "new",
         }
 
+    def action_refresh(self):
+        """Check again (new postings since the check was opened), in a new check."""
+        self.ensure_one()
+        check = self.create({"company_id": self.company_id.id, "date": self.date})
+        return check._action_open()
+
     def action_open_register(self):
-        """The Backflush Register of the company, up to the date."""
+        """The Backflush Register of the company, up to the date: the date is a search
+        facet the user sees (and may remove), not a hidden domain."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "mrp_backflush.mrp_backflush_posting_action"
         )
-        action["domain"] = [
-            ("company_id", "=", self.company_id.id),
-            ("accounting_date", "<=", self.date),
-        ]
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        action["context"] = {"search_default_accounting_date": fields.Date.to_string(self.date)}
         action["target"] = "current"
         return action
 

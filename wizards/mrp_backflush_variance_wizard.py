@@ -5,6 +5,7 @@ from psycopg2 import errors
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 from ..models.stock_scrap import ScrapRequest
 
@@ -28,7 +29,9 @@ class MrpBackflushVarianceWizard(models.TransientModel):
         "mrp.production",
         string="Manufacturing Order",
         required=True,
-        domain="[('state', 'in', ('progress', 'to_close', 'done'))]",
+        domain="[('backflush_is_backflushed', '=', True), "
+        "('state', 'in', ('progress', 'to_close', 'done'))]",
+        help="Backflushed orders in progress or done.",
     )
     company_id = fields.Many2one(related="production_id.company_id")
     currency_id = fields.Many2one(related="production_id.company_id.currency_id")
@@ -248,6 +251,50 @@ class MrpBackflushVarianceWizardLine(models.TransientModel):
     reason_tag_ids = fields.Many2many("stock.scrap.reason.tag", string="Reasons")
     source_location_id = fields.Many2one(related="wizard_id.source_location_id", string="From")
     scrap_location_id = fields.Many2one(related="wizard_id.scrap_location_id", string="To")
+    on_hand_qty = fields.Float(
+        string="On Hand",
+        digits="Product Unit of Measure",
+        compute="_compute_on_hand",
+        help="Quantity on hand (reserved or not) of the product, and lot, in the location "
+        "it is scrapped from.",
+    )
+    exceeds_on_hand = fields.Boolean(
+        compute="_compute_on_hand",
+        help="The lines of this product (and lot) ask for more than is on hand.",
+    )
+
+    @api.depends(
+        "product_id",
+        "lot_id",
+        "quantity",
+        "wizard_id.source_location_id",
+        "wizard_id.line_ids.quantity",
+        "wizard_id.line_ids.product_id",
+        "wizard_id.line_ids.lot_id",
+    )
+    def _compute_on_hand(self):
+        Scrap = self.env["stock.scrap"]
+        for line in self:
+            location = line.wizard_id.source_location_id
+            if not (line.product_id.is_storable and location):
+                line.on_hand_qty = 0.0
+                line.exceeds_on_hand = False
+                continue
+            on_hand = Scrap._backflush_on_hand(line.product_id, location, line.lot_id)
+            requested = sum(
+                other.quantity
+                for other in line.wizard_id.line_ids
+                if other.product_id == line.product_id
+                and other.lot_id == line.lot_id
+                and math.isfinite(other.quantity)
+            )
+            line.on_hand_qty = on_hand
+            line.exceeds_on_hand = (
+                float_compare(
+                    requested, on_hand, precision_rounding=line.product_id.uom_id.rounding
+                )
+                > 0
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -45,8 +45,9 @@ class MrpBackflushReconciliation(models.TransientModel):
         "mrp.backflush.posting",
         string="Queued Postings",
         compute="_compute_open_items",
-        help="Postings queued (Failed) for events up to the date: retry them before the "
-        "month is closed.",
+        help="Postings not posted yet for events up to the date: Failed ones (retry them "
+        "before the month is closed) and Pending ones (deferred, posted by the scheduled "
+        "action in moments); the ledger lacks exactly them.",
     )
     uncovered_layer_ids = fields.Many2many(
         "stock.valuation.layer",

@@ -7,6 +7,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from ..costing import condensed
 from ..models.stock_scrap import ScrapRequest
 
 # Orders the wizard records scrap against.
@@ -163,7 +164,8 @@ class MrpBackflushVarianceWizard(models.TransientModel):
                 "debit": float(line.debit),
                 "credit": float(line.credit),
             }
-            for sequence, line in enumerate(entry.lines, start=1)
+            # As it will be posted: one journal item per account and kind.
+            for sequence, line in enumerate(condensed(entry).lines, start=1)
         ]
 
     # ------------------------------------------------------------------

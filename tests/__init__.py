@@ -9,3 +9,4 @@ from . import test_reconciliation
 from . import test_conversion_close
 from . import test_integrity
 from . import test_queue
+from . import test_link_access

@@ -10,3 +10,4 @@ from . import test_conversion_close
 from . import test_integrity
 from . import test_queue
 from . import test_link_access
+from . import test_admin_configuration

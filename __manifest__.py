@@ -29,4 +29,7 @@
     "demo": [
         "demo/mrp_backflush_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["mrp_backflush/static/tests/tours/**/*"],
+    },
 }

@@ -11,3 +11,5 @@ from . import test_integrity
 from . import test_queue
 from . import test_link_access
 from . import test_admin_configuration
+from . import test_tour_admin
+from . import test_tour_operator

@@ -614,7 +614,8 @@ class MrpProduction(models.Model):
             "(Invoicing / Administrator; Accounting / Administrator in Enterprise) in "
             "Manufacturing > Configuration > Backflush Costing; standard prices, bills of "
             "materials and Track Inventory, a manufacturing or inventory administrator on the "
-            "product form; the backflush journal, an administrator on the company form."
+            "product form; the backflush journal, an accounting administrator in Settings > "
+            "Manufacturing > Backflush Costing."
         )
         lines = "\n".join(f"- {problem}" for problem in problems)
         return f"{outcome}\n{lines}\n{who}"

@@ -13,3 +13,4 @@ from . import test_link_access
 from . import test_admin_configuration
 from . import test_tour_admin
 from . import test_tour_operator
+from . import test_operator_journey

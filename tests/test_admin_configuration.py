@@ -230,3 +230,24 @@ class TestProductForm(BackflushCommon):
         self.assertIn("material", message)
         self.assertIn("19.00", message)
         self.assertIn("12.00", message)
+
+
+@tagged("post_install", "-at_install")
+class TestAccountantRole(BackflushCommon):
+    def test_user_form_offers_the_accountant_role_without_debug(self):
+        admin = self._make_user("bf_role_admin", "base.group_system,account.group_account_manager")
+        self.assertFalse(admin.has_group("base.group_no_one"))
+        role = self.env.ref("mrp_backflush.group_backflush_accountant")
+        form_view = self.env.ref("base.view_users_form")  # Settings > Users > a user
+        arch = self.env["res.users"].with_user(admin).get_views([(form_view.id, "form")])
+        root = etree.fromstring(arch["views"]["form"]["arch"])
+        shown = [
+            field
+            for field in root.iter("field")
+            if str(role.id) in (field.get("name") or "").split("_")
+            and field.get("groups") != "base.group_no_one"
+            and field.get("invisible") not in ("True", "1")
+        ]
+        self.assertTrue(shown, "the role is on the user form outside debug mode")
+        user = self._make_user("bf_role_accountant", "mrp_backflush.group_backflush_accountant")
+        self.assertTrue(user.has_group("account.group_account_user"))

@@ -99,7 +99,18 @@ class TestAdminConfiguration(BackflushCommon):
 
     def test_category_form_shows_the_accounts_and_requires_them_under_a_trigger(self):
         fields_, root = self._category_form_fields(self.admin)
-        for name in (*BACKFLUSH_ACCOUNTS, "property_stock_valuation_account_id"):
+        automatic = self.env.ref("stock_account.group_stock_accounting_automatic")
+        self.env.ref("base.group_user").implied_ids -= automatic
+        self.admin.groups_id -= automatic
+        self.assertFalse(self.admin.has_group("stock_account.group_stock_accounting_automatic"))
+        self.env.registry.clear_cache("templates")
+        fields_, root = self._category_form_fields(self.admin)
+        for name in (
+            *BACKFLUSH_ACCOUNTS,
+            "property_stock_valuation_account_id",
+            "property_valuation",
+            "property_backflush_trigger",
+        ):
             self.assertIn(name, fields_, f"{name} hidden from the Community administrator")
         category = self.env["product.category"]
         for trigger in ("completion", "shipment", "completion_only"):

@@ -580,3 +580,53 @@ class MrpProduction(models.Model):
         )
         action["context"] = {"default_production_id": self.id}
         return action
+
+    # ---- configuration checked before the shop floor meets it (issue 11) -------------
+
+    backflush_configuration_warning = fields.Text(
+        compute="_compute_backflush_configuration_warning",
+        help="What a completion of this order would miss to be posted, and who sets it.",
+    )
+
+    @api.depends(
+        "state",
+        "product_id",
+        "bom_id",
+        "company_id",
+        "move_raw_ids.product_id",
+    )
+    def _compute_backflush_configuration_warning(self):
+        """Shown on the form of a confirmed order: the same checks as its completion
+        (``_backflush_problems``), read before anyone marks it done. Non-blocking."""
+        for production in self:
+            production.backflush_configuration_warning = False
+            if production.state not in ("confirmed", "progress", "to_close"):
+                continue
+            production = production.with_company(production.company_id)
+            if not production._backflush_is_backflushed():
+                continue
+            problems = production._backflush_problems()
+            if problems:
+                production.backflush_configuration_warning = production._backflush_warning_text(
+                    problems
+                )
+
+    def _backflush_warning_text(self, problems):
+        self.ensure_one()
+        if self.company_id.backflush_blocked_posting == "stop":
+            outcome = self.env._("Marking this order done will be refused until this is set:")
+        else:
+            outcome = self.env._(
+                "This order can be marked done, but its backflush posting will wait in the "
+                "Backflush Register (state Failed) until this is set:"
+            )
+        who = self.env._(
+            "Who sets it: category trigger and accounts, an accounting administrator "
+            "(Invoicing / Administrator; Accounting / Administrator in Enterprise) in "
+            "Manufacturing > Configuration > Backflush Costing; standard prices, bills of "
+            "materials and Track Inventory, a manufacturing or inventory administrator on the "
+            "product form; the backflush journal, an accounting administrator in Settings > "
+            "Manufacturing > Backflush Costing."
+        )
+        lines = "\n".join(f"- {problem}" for problem in problems)
+        return f"{outcome}\n{lines}\n{who}"

@@ -26,6 +26,7 @@ class ProductCategory(models.Model):
         string="Backflush Trigger",
         company_dependent=True,
         default=TRIGGER_NONE,
+        tracking=True,
         help="When the standard cost of finished products of this category is posted. "
         "None keeps Odoo's valuation of each stock move. Completion posts material and "
         "conversion at standard when good units are completed. Shipment posts them when "
@@ -93,6 +94,68 @@ class ProductCategory(models.Model):
             "property_backflush_clearing_account_id",
         }
     )
+
+    # The accounts a trigger needs on the category (the form requires the same ones: see
+    # views/product_category_views.xml and tests/test_category_configuration.py).
+    _BACKFLUSH_TRIGGER_ACCOUNTS = (
+        "property_backflush_conversion_account_id",
+        "property_backflush_usage_variance_account_id",
+        "property_backflush_scrap_variance_account_id",
+        "property_backflush_production_variance_account_id",
+    )
+
+    @api.model
+    def _backflush_required_accounts(self, trigger):
+        """Names of the backflush account fields a category under ``trigger`` needs."""
+        if (trigger or TRIGGER_NONE) == TRIGGER_NONE:
+            return ()
+        if trigger == TRIGGER_COMPLETION_ONLY:
+            return (*self._BACKFLUSH_TRIGGER_ACCOUNTS, "property_backflush_clearing_account_id")
+        return self._BACKFLUSH_TRIGGER_ACCOUNTS
+
+    @api.onchange("property_backflush_trigger")
+    def _onchange_backflush_trigger(self):
+        # As stock_account's product.category.onchange_property_cost warns on a costing change.
+        if not self._origin:
+            return None
+        old = self._origin._backflush_trigger()
+        new = self._backflush_trigger()
+        if old == new:
+            return None
+        effects = {
+            TRIGGER_NONE: self.env._(
+                "Odoo will value every stock move of its products again (one entry per move), "
+                "and the backflush register will get no new lines for them."
+            ),
+            TRIGGER_COMPLETION: self.env._(
+                "Each completion of its products will post one entry at standard (finished "
+                "goods, RIP, Conversion Costs Applied, variances) instead of Odoo's entries "
+                "per stock move."
+            ),
+            TRIGGER_SHIPMENT: self.env._(
+                "Completions will post only material usage variances; material and conversion "
+                "will be posted when finished units are delivered. Finished goods stay in RIP."
+            ),
+            TRIGGER_COMPLETION_ONLY: self.env._(
+                "Each completion will post one entry at standard and credit the Materials "
+                "Clearing account: components must use manual valuation."
+            ),
+        }
+        return {
+            "warning": {
+                "title": self.env._("Backflush trigger change"),
+                "message": self.env._(
+                    "Changing the backflush trigger changes how production of this category "
+                    "is posted from now on: %(effect)s Entries already posted stay as they "
+                    "are. The change is refused while orders of its products are in "
+                    "progress%(shipment)s, and it is recorded in the category's history.",
+                    effect=effects[new],
+                    shipment=self.env._(" or finished units are on hand")
+                    if TRIGGER_SHIPMENT in (old, new)
+                    else "",
+                ),
+            }
+        }
 
     def write(self, vals):
         if self._BACKFLUSH_SETTINGS.intersection(vals):

@@ -1,6 +1,6 @@
 import dataclasses
 
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.exceptions import UserError
 
 from ..costing import (
@@ -281,7 +281,36 @@ class ProductProduct(models.Model):
                     ", ".join(not_standard.mapped("display_name")),
                 )
             )
+        changes = []
         for product in self:
             standard = product._backflush_unit_standard(boms[product])
+            old_price = product.standard_price
             product.standard_price = float(standard.total_per_unit)
-        return True
+            changes.append(
+                self.env._(
+                    "%(product)s: standard price %(old)s -> %(new)s (material %(material)s + "
+                    "conversion %(conversion)s).",
+                    product=product.display_name,
+                    old=product._backflush_amount(old_price),
+                    new=product._backflush_amount(product.standard_price),
+                    material=product._backflush_amount(standard.material_per_unit),
+                    conversion=product._backflush_amount(standard.conversion_per_unit),
+                )
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Standard cost rolled up"),
+                "message": " ".join(changes),
+                "type": "success",
+                "sticky": False,
+                # reload the form so that it shows the new cost
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _backflush_amount(self, amount):
+        """``amount`` in the company currency, as the user reads it (e.g. "$ 31.00")."""
+        self.ensure_one()
+        return tools.format_amount(self.env, float(amount), self.env.company.currency_id)

@@ -13,6 +13,12 @@ class ProductTemplate(models.Model):
         "materials (expected minutes x work centre cost per hour).",
     )
 
+    backflush_trigger = fields.Selection(
+        related="categ_id.property_backflush_trigger",
+        string="Backflush Trigger (category)",
+        help="The backflush trigger of the product's category, in the current company.",
+    )
+
     def action_backflush_roll_up(self):
         """Set the standard price of each variant to its material + conversion standard."""
         return self.product_variant_ids.action_backflush_roll_up()

@@ -12,3 +12,8 @@ from . import test_queue
 from . import test_deferred
 from . import test_accountant_review
 from . import test_tour_accountant
+from . import test_link_access
+from . import test_admin_configuration
+from . import test_tour_admin
+from . import test_tour_operator
+from . import test_operator_journey

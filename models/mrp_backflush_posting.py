@@ -340,8 +340,9 @@ class MrpBackflushPosting(models.Model):
             self.env._(
                 "Backflush costing cannot post %(event)s: the configuration is "
                 "incomplete.\n\n%(problems)s\n\nAn accounting administrator sets the backflush "
-                "accounts and trigger in Inventory > Configuration > Product Categories and the "
-                "journal in Settings > Manufacturing > Backflush Costing; an inventory "
+                "accounts and trigger in Manufacturing > Configuration > Backflush Costing (the "
+                "product category form) and the journal in Settings > Manufacturing > "
+                "Backflush Costing; an inventory "
                 "administrator the costing method there and, on the product form, the "
                 "standard price and whether it is storable.",
                 event=event,

@@ -242,7 +242,7 @@ class MrpProduction(models.Model):
                         "units on hand are in RIP, not in a finished goods account that an "
                         "order could consume or fill. An accounting administrator can set "
                         "the Backflush Trigger of its category to Completion (or None) in "
-                        "Inventory > Configuration > Product Categories.",
+                        "Manufacturing > Configuration > Backflush Costing.",
                         order=production.name,
                         products=", ".join(costed.mapped("display_name")),
                     )

@@ -103,7 +103,7 @@ registry.category("web_tour.tours").add("mrp_backflush_accountant_tour", {
             run: "click",
         },
         {
-            trigger: "button[data-menu-xmlid='account.menu_finance_entries']",
+            trigger: "button[data-menu-xmlid='mrp_backflush.menu_backflush_account']",
             run: "click",
         },
         {
@@ -131,7 +131,7 @@ registry.category("web_tour.tours").add("mrp_backflush_accountant_tour", {
         },
         {
             content: "Run the check again, from the menu",
-            trigger: "button[data-menu-xmlid='account.menu_finance_entries']",
+            trigger: "button[data-menu-xmlid='mrp_backflush.menu_backflush_account']",
             run: "click",
         },
         {

@@ -459,7 +459,8 @@ class Bench:
             bfl = count if scenario == "deferred" else 0
             if measure.entries != count or measure.bfl_entries != bfl:
                 self.warn(f"{where}: {measure.entries} journal entries for {count} pending")
-            left = self.env["mrp.backflush.posting"].search_count([("state", "!=", "posted")])
+            kind = ("kind", "=" if scenario == "deferred" else "!=", "completion")
+            left = self.env["mrp.backflush.posting"].search_count([("state", "=", "pending"), kind])
             if left:
                 self.warn(f"{where}: {left} postings left not posted")
             return

@@ -38,8 +38,11 @@ post what it should; asserts nothing about time.
 """
 
 import argparse
+import linecache
+import os
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 
 import odoo
@@ -106,6 +109,13 @@ def parse_args(argv=None):
         type=int,
         default=3,
         help="orders closed and pickings delivered per scenario before measuring (default 3)",
+    )
+    parser.add_argument(
+        "--own-queries",
+        action="store_true",
+        help="instead: count, for one order closed one by one under completion and deferred "
+        "at each C, the queries of the module's own code (those whose innermost "
+        "mrp_backflush frame is not a super() call) apart from Odoo's",
     )
     args = parser.parse_args(argv)
     try:
@@ -595,8 +605,76 @@ def print_summary(args, results):
     )
 
 
+def own_queries(env, components, serial):
+    """{scenario: (module queries, Odoo queries)} of closing one order of C components
+    under completion and deferred (after 2 warm-up closes), by the innermost
+    mrp_backflush frame of each query's stack: the module's own code, unless that frame
+    is a super() call (Odoo's code, e.g. the stock moves, or the journal entry it
+    creates). Profiling aid: it replaces the cursor's execute while it counts."""
+    cursor_class = type(env.cr)
+    real_execute = cursor_class.execute
+    counts = {}
+
+    def counting_execute(cursor, *args, **kwargs):
+        frames = [
+            frame
+            for frame in traceback.extract_stack(limit=400)
+            if f"{os.sep}mrp_backflush{os.sep}" in frame.filename
+            and f"{os.sep}tools{os.sep}" not in frame.filename
+        ]
+        line = frames and linecache.getline(frames[-1].filename, frames[-1].lineno)
+        counts["module" if frames and "super(" not in line else "odoo"] += 1
+        return real_execute(cursor, *args, **kwargs)
+
+    result = {}
+    for scenario in ("completion", "deferred"):
+        plant = Plant(env, scenario, components, serial)
+        plant.stock_components(20.0)
+        orders = plant.confirmed_orders(3)
+        env.company.backflush_posting_mode = "deferred" if scenario == "deferred" else "immediate"
+        try:
+            for order in orders[:2]:
+                order.button_mark_done()
+            env.flush_all()
+            env.invalidate_all()
+            counts.update(module=0, odoo=0)
+            cursor_class.execute = counting_execute
+            try:
+                orders[2].button_mark_done()
+                env.flush_all()
+            finally:
+                cursor_class.execute = real_execute
+        finally:
+            env.company.backflush_posting_mode = "immediate"
+        result[scenario] = (counts["module"], counts["odoo"])
+    return result
+
+
+def main_own_queries(args, env):
+    print(
+        "queries of one close, one by one: the module's own code / Odoo's (stock moves, "
+        "layers, and at once the journal entry Odoo creates and posts)"
+    )
+    print(f"{'C':>5}{'completion own':>16}{'odoo':>7}{'deferred own':>14}{'odoo':>7}")
+    for serial, components in enumerate(args.components, start=50):
+        found = own_queries(env, components, serial)
+        (c_own, c_odoo), (d_own, d_odoo) = found["completion"], found["deferred"]
+        print(f"{components:>5}{c_own:>16}{c_odoo:>7}{d_own:>14}{d_odoo:>7}", flush=True)
+
+
 def main(argv=None):
     args = parse_args(argv)
+    if args.own_queries:
+        config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
+        registry = odoo.modules.registry.Registry(args.database)
+        with registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env.user.groups_id |= env.ref("stock_account.group_stock_accounting_automatic")
+            try:
+                main_own_queries(args, env)
+            finally:
+                cr.rollback()
+        return
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
     registry = odoo.modules.registry.Registry(args.database)
     started = time.perf_counter()

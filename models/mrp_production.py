@@ -613,7 +613,12 @@ class MrpProduction(models.Model):
 
     def _backflush_warning_text(self, problems):
         self.ensure_one()
-        if self.company_id.backflush_blocked_posting == "stop":
+        if self.company_id.backflush_posting_mode == "deferred":
+            outcome = self.env._(
+                "This order can be marked done, but its backflush posting, recorded as "
+                "Pending, will turn Failed in the Backflush Register until this is set:"
+            )
+        elif self.company_id.backflush_blocked_posting == "stop":
             outcome = self.env._("Marking this order done will be refused until this is set:")
         else:
             outcome = self.env._(

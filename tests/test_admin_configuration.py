@@ -200,6 +200,10 @@ class TestConfirmWarning(BackflushCommon):
         self.company.backflush_blocked_posting = "stop"
         production.invalidate_recordset(["backflush_configuration_warning"])
         self.assertIn("will be refused", production.backflush_configuration_warning)
+        self.company.backflush_posting_mode = "deferred"  # checked when the batch posts
+        production.invalidate_recordset(["backflush_configuration_warning"])
+        self.assertIn("recorded as Pending", production.backflush_configuration_warning)
+        self.company.backflush_posting_mode = "immediate"
         # the form shows it to the operator, as an alert
         form = Form(production)
         self.assertTrue(form.backflush_configuration_warning)

@@ -299,7 +299,7 @@ class MrpBackflushPeriodClose(models.AbstractModel):
                 ]
             )
         )
-        self.env["mrp.backflush.queue"]._retry(pending)
+        self.env["mrp.backflush.queue"]._retry(pending, wait=True)
 
     @api.model
     def _register_figures(self, event):

@@ -132,29 +132,34 @@ class MrpBackflushQueue(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _retry(self, postings, skip_lock=False):
+    def _retry(self, postings, skip_lock=False, wait=False):
         """Post the Pending and Failed ``postings`` that can be posted now, each exactly
         once (its row is locked, then its state checked again), oldest first; the others
         are (or stay) Failed with today's reason. Returns the records posted.
-        ``skip_lock``: the caller holds the row locks already (the scheduled actions)."""
+        ``skip_lock``: the caller holds the row locks already (the scheduled actions).
+        ``wait``: wait for rows someone else is posting (then finds them posted) instead
+        of refusing at once: for the operations that need them posted first."""
         if not postings:
             return postings
-        lock = SQL("") if skip_lock else SQL("FOR UPDATE NOWAIT")
+        locks = {True: SQL("FOR UPDATE"), False: SQL("FOR UPDATE NOWAIT")}
+        lock = SQL("") if skip_lock else locks[wait]
         try:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM mrp_backflush_posting WHERE id IN %s AND state IN %s "
-                    "ORDER BY id %s",
-                    tuple(postings.ids),
-                    QUEUED_STATES,
-                    lock,
+            # A refused lock aborts only the savepoint, not the caller's transaction.
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM mrp_backflush_posting WHERE id IN %s AND state IN %s "
+                        "ORDER BY id %s",
+                        tuple(postings.ids),
+                        QUEUED_STATES,
+                        lock,
+                    )
                 )
-            )
+                locked = postings.browse([row[0] for row in self.env.cr.fetchall()])
         except errors.LockNotAvailable as error:
             raise UserError(
                 self.env._("These postings are being retried right now; wait for it to finish.")
             ) from error
-        locked = postings.browse([row[0] for row in self.env.cr.fetchall()])
         locked.invalidate_recordset()
         posted = postings.browse()
         for posting in locked.filtered(lambda posting: posting.state in QUEUED_STATES):

@@ -53,7 +53,8 @@ class MrpUnbuild(models.Model):
             self.env["mrp.backflush.queue"]._retry(
                 production.sudo().backflush_posting_ids.filtered(
                     lambda posting: posting.state == "pending"
-                )
+                ),
+                wait=True,
             )
             queued = production.sudo().backflush_posting_ids.filtered(
                 lambda posting: posting.state == "failed"

@@ -219,6 +219,7 @@ class ProductCategory(models.Model):
                 for product in made
                 if product.qty_available > 0
             ]
+        waiting += self._backflush_unposted(products)
         if waiting:
             raise UserError(
                 self.env._(
@@ -228,6 +229,24 @@ class ProductCategory(models.Model):
                     waiting="\n".join(f"- {item}" for item in waiting),
                 )
             )
+
+    def _backflush_unposted(self, products):
+        """What to do first about the postings of ``products`` that wait for their entry:
+        they are posted under the trigger of their event. Pending ones are posted now;
+        those that stay Failed are listed."""
+        Posting = self.env["mrp.backflush.posting"].sudo()
+        domain = [("product_id", "in", products.ids), ("company_id", "=", self.env.company.id)]
+        pending = Posting.search([*domain, ("state", "=", "pending")])
+        self.env["mrp.backflush.queue"]._retry(pending, wait=True)
+        unposted = Posting.search([*domain, ("state", "in", ("pending", "failed"))])
+        return [
+            self.env._(
+                "retry the queued backflush posting %(posting)s (Backflush Register, filter "
+                "Failed)",
+                posting=posting.name,
+            )
+            for posting in unposted
+        ]
 
     def _backflush_trigger(self):
         """The trigger in the current company; an unset value means ``none``."""

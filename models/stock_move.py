@@ -265,7 +265,7 @@ class StockMove(models.Model):
             )
         )
         if original.state == "pending":  # deferred: post it first, its mirror follows
-            self.env["mrp.backflush.queue"]._retry(original)
+            self.env["mrp.backflush.queue"]._retry(original, wait=True)
         if original.state == "failed":
             raise UserError(
                 self.env._(

@@ -1,4 +1,5 @@
 from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import date_utils
 
@@ -161,3 +162,21 @@ class TestDeferredPosting(BackflushCommon):
         self.assertEqual(len(interim), 2, "the delivery's debit and the invoice's COGS credit")
         self.assertTrue(all(line.reconciled for line in interim))
         self.assertAmount(self._balance(self.stock_output), 0.0, "interim delivered")
+
+    def test_trigger_change_posts_pending_postings_first_and_waits_for_failed_ones(self):
+        production = self._complete(10)
+        self.finished_categ.property_backflush_trigger = "completion_only"
+        posting = production.backflush_posting_ids
+        self.assertEqual(posting.state, "posted", "posted first, under its event's trigger")
+        self.assertEntryBalances(
+            posting.move_id, {self.fg: 310.0, self.rip: -190.0, self.applied: -120.0}
+        )
+
+        self.finished_categ.property_backflush_trigger = "completion"
+        self.company.backflush_posting_mode = "immediate"
+        self.finished_categ.property_backflush_usage_variance_account_id = False
+        failed = self._complete(10).backflush_posting_ids
+        self.assertEqual(failed.state, "failed")
+        with self.assertRaisesRegex(UserError, f"retry the queued backflush posting {failed.name}"):
+            self.finished_categ.property_backflush_trigger = "none"
+        self.assertEqual(self.finished_categ.property_backflush_trigger, "completion")

@@ -382,7 +382,9 @@ class MrpBackflushPosting(models.Model):
     @api.model
     def _create_entries(self, events):
         """Create and post the entries of ``events`` that have lines: {event key: entry}."""
-        with_lines = [event for event in events if event.entry.lines]
+        # Lines that net to zero per account and kind are left out (costing.condensed):
+        # an event whose lines all do has no entry, as one without lines.
+        with_lines = [event for event in events if condensed(event.entry).lines]
         entries = (
             self.env["account.move"]
             .sudo()
@@ -404,7 +406,9 @@ class MrpBackflushPosting(models.Model):
         for name in ("event_key", "scrap_ids", "workcenter_ids", "note"):
             vals.pop(name)
         vals.update({"failure_reason": False, "pending_data": False})
+        originals = self.reversed_posting_id
         self.with_context(backflush_register_update=True).write(vals)
+        (originals | self.reversed_posting_id)._update_reversed_quantity()
         self._note_shifted_dates()
         self._log_on_origins()
         return self
@@ -509,7 +513,9 @@ class MrpBackflushPosting(models.Model):
         company = self.env["res.company"].browse(event.company)
         products_of = {}
         for line in event.entry.lines:
-            products_of.setdefault((line.account, line.kind, line.label), set()).add(line.product)
+            products = products_of.setdefault((line.account, line.kind, line.label), set())
+            if line.product:
+                products.add(line.product)
         vals = {
             "move_type": "entry",
             "journal_id": event.journal or company.backflush_journal_id.id,
@@ -699,8 +705,11 @@ class MrpBackflushPosting(models.Model):
         return self.quantity - self.reversed_quantity
 
     def _update_reversed_quantity(self):
+        """Reversed quantity and state from the reversals that are posted: a Pending or
+        Failed one undoes nothing yet (it is counted once posted, see _post_queued)."""
         for posting in self:
-            reversed_quantity = sum(posting.reversal_ids.mapped("quantity"))
+            posted = posting.reversal_ids.filtered(lambda reversal: reversal.state == "posted")
+            reversed_quantity = sum(posted.mapped("quantity"))
             rounding = posting.product_id.uom_id.rounding
             done = float_compare(reversed_quantity, posting.quantity, precision_rounding=rounding)
             posting.with_context(backflush_register_update=True).write(

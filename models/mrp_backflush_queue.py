@@ -137,8 +137,10 @@ class MrpBackflushQueue(models.AbstractModel):
         once (its row is locked, then its state checked again), oldest first; the others
         are (or stay) Failed with today's reason. Returns the records posted.
         ``skip_lock``: the caller holds the row locks already (the scheduled actions).
-        ``wait``: wait for rows someone else is posting (then finds them posted) instead
-        of refusing at once: for the operations that need them posted first."""
+        ``wait``: wait for rows someone else is posting instead of refusing at once, for
+        the operations that need them posted first (under Odoo's repeatable read, a row
+        posted meanwhile then fails to serialize, and Odoo retries the request, which
+        finds it posted)."""
         if not postings:
             return postings
         locks = {True: SQL("FOR UPDATE"), False: SQL("FOR UPDATE NOWAIT")}
@@ -168,6 +170,18 @@ class MrpBackflushQueue(models.AbstractModel):
                     posted |= self._retry_one(posting)
             except UserError as error:
                 self._fail(posting, error)
+            except (errors.SerializationFailure, errors.LockNotAvailable):
+                # Another transaction posted (or is posting) what this one depends on:
+                # left as it is, for the next run.
+                _logger.info("backflush: %s skipped, being posted concurrently", posting.name)
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                # Anything else (unreadable pending data, a bug) fails this posting only:
+                # one bad row must not stop the scheduled action for every company.
+                _logger.exception("backflush: %s could not be posted", posting.name)
+                self._fail(
+                    posting,
+                    self.env._("Unexpected error while posting: %s", error),
+                )
         return posted
 
     @api.model

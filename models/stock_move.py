@@ -112,18 +112,20 @@ class StockMove(models.Model):
         """What the queue keeps of ``layer``'s event, which is not posted now: the event
         without its entry, the product's standard of the day, and the transfer (or
         product) whose chatter says why (``problems``). ``standards``: a cache
-        {product id: UnitStandard or None} shared by the layers of one validation."""
+        {(product id, company id): UnitStandard or None} shared by the layers of one
+        validation."""
         self.ensure_one()
         product = self.product_id
         standards = {} if standards is None else standards
-        if product.id not in standards:
+        key = (product.id, self.company_id.id)
+        if key not in standards:
             try:
-                standards[product.id] = product._backflush_unit_standard(product._backflush_bom())
+                standards[key] = product._backflush_unit_standard(product._backflush_bom())
             except (UserError, CostingError):
-                standards[product.id] = None  # taken on the day it is posted
+                standards[key] = None  # taken on the day it is posted
         skeleton = self._backflush_shipment_event(layer, queued=True)
         origin = self.picking_id or product.product_tmpl_id
-        return skeleton, {"layer": layer.id, "standard": standards[product.id]}, problems, origin
+        return skeleton, {"layer": layer.id, "standard": standards[key]}, problems, origin
 
     def _backflush_reconcile_interim(self, layers):
         """Reconcile the stock interim items of these moves once their entries posted
@@ -141,13 +143,17 @@ class StockMove(models.Model):
         layer = self.env["stock.valuation.layer"].browse(pending["layer"])
         return move._backflush_shipment_event(layer, standard=pending.get("standard"))
 
-    def _backflush_shipment_kind(self, quantity):
-        """(register kind, the shipment posting a return undoes or an empty record)."""
+    def _backflush_shipment_kind(self, quantity, resolve=True):
+        """(register kind, the shipment posting a return undoes or an empty record).
+        ``resolve``: the original as the return's entry mirrors it (posted first if
+        deferred); else only which one it is, for a posting recorded to be made later."""
         direction = self._backflush_shipment_direction()
         Posting = self.env["mrp.backflush.posting"]
         if direction == "delivery":
             return EVENT_SHIPMENT, Posting
         if direction == "return":
+            if not resolve:
+                return EVENT_REVERSAL, self._backflush_shipment_posting_returned()
             return EVENT_REVERSAL, self._backflush_original_shipment(quantity)
         return EVENT_ADJUSTMENT, Posting
 
@@ -172,7 +178,7 @@ class StockMove(models.Model):
         for a posting that cannot be made now."""
         self.ensure_one()
         quantity = to_decimal(abs(layer.quantity))
-        kind, original = self._backflush_shipment_kind(quantity)
+        kind, original = self._backflush_shipment_kind(quantity, resolve=not queued)
         if queued:
             entry, base_entry, output_line = NO_ENTRY, {}, None
             date = fields.Date.context_today(self)
@@ -250,12 +256,13 @@ class StockMove(models.Model):
             rounding=to_decimal(self.company_id.currency_id.rounding),
         )
 
-    def _backflush_original_shipment(self, quantity):
-        """The shipment posting a customer return undoes, if known and not yet undone."""
+    def _backflush_shipment_posting_returned(self):
+        """The shipment posting of the move this customer return returns, whatever its
+        state, or an empty record."""
         origin = self.origin_returned_move_id
         if not origin:
             return self.env["mrp.backflush.posting"]
-        original = (
+        return (
             self.env["mrp.backflush.posting"]
             .sudo()
             .search(
@@ -264,6 +271,10 @@ class StockMove(models.Model):
                 limit=1,
             )
         )
+
+    def _backflush_original_shipment(self, quantity):
+        """The shipment posting a customer return undoes, if known and not yet undone."""
+        original = self._backflush_shipment_posting_returned()
         if original.state == "pending":  # deferred: post it first, its mirror follows
             self.env["mrp.backflush.queue"]._retry(original, wait=True)
         if original.state == "failed":
@@ -307,6 +318,15 @@ class StockMove(models.Model):
         """What is missing to post this move's shipment event, as sentences."""
         product = self.product_id
         problems = product._backflush_finished_problems(TRIGGER_SHIPMENT)
+        returned = self._backflush_shipment_posting_returned()
+        if returned.state == "failed":
+            problems.append(
+                self.env._(
+                    "The shipment %(shipment)s this return undoes is queued, not posted: "
+                    "retry it first (Backflush Register, filter Failed).",
+                    shipment=returned.name,
+                )
+            )
         standard_components = product._backflush_bom().bom_line_ids.product_id
         for component in standard_components.filtered("is_storable"):
             problems += component._backflush_input_problems()

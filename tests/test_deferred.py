@@ -121,7 +121,12 @@ class TestDeferredPosting(BackflushCommon):
         self.assertFalse(self._picking_entries(picking))
 
         returned = self._return(picking, 10)
-        self.assertEqual(shipment.state, "posted", "posted before its return is mirrored")
+        reversal = self.Posting.search([("picking_id", "=", returned.id)])
+        self.assertRecordValues(
+            reversal, [{"kind": "reversal", "state": "pending", "reversed_posting_id": shipment.id}]
+        )
+        self.assertEqual(shipment.state, "pending", "the return waits with it")
+        self.assertEqual(shipment.reversed_quantity, 0.0, "nothing undone before it is posted")
         self.Posting._cron_post_pending()
 
         self.assertEntryBalances(
@@ -133,6 +138,57 @@ class TestDeferredPosting(BackflushCommon):
             {self.stock_output: -310.0, self.rip: 190.0, self.applied: 120.0},
         )
         self.assertEqual(shipment.reversed_quantity, 10.0)
+
+    def test_deferred_return_of_the_whole_delivery_mirrors_it(self):
+        self.finished_categ.property_backflush_trigger = "shipment"
+        self._complete(100)
+        picking = self._deliver(self.finished, 60)
+        returned = self._return(picking, 60)
+
+        self.Posting._cron_post_pending()
+
+        shipment = self.Posting.search([("picking_id", "=", picking.id)])
+        reversal = self.Posting.search([("picking_id", "=", returned.id)])
+        self.assertRecordValues(
+            shipment + reversal,
+            [
+                {"state": "reversed", "reversed_quantity": 60.0, "reversed_posting_id": False},
+                {"state": "posted", "reversed_quantity": 0.0, "reversed_posting_id": shipment.id},
+            ],
+        )
+        self.assertEntryBalances(
+            self._picking_entries(returned),
+            {self.stock_output: -1860.0, self.rip: 1140.0, self.applied: 720.0},
+        )
+
+    def test_deviations_that_net_to_zero_per_account_post_no_entry(self):
+        # Shipment trigger: the completion posts only its deviations. 5 A fewer (-35.00)
+        # and 7 B more (+35.00), both on RIP and the usage variance account, net to zero.
+        self.finished_categ.property_backflush_trigger = "shipment"
+        self.company.backflush_posting_mode = "immediate"
+        self._receive(self.component_a, 20)
+        self._receive(self.component_b, 20)
+        production = self._make_mo(10)
+        self._produce(production, 10, {self.component_a: 15, self.component_b: 17})
+        self._mark_done(production)
+
+        posting = production.backflush_posting_ids
+        self.assertEqual(production.state, "done")
+        self.assertRecordValues(posting, [{"state": "posted", "move_id": False}])
+
+    def test_an_unreadable_pending_posting_fails_alone(self):
+        broken = self._complete(10).backflush_posting_ids
+        good = self._complete(10).backflush_posting_ids
+        broken.with_context(backflush_register_update=True).pending_data = '{"moves": "x"'
+
+        queue_logger = "odoo.addons.mrp_backflush.models.mrp_backflush_queue"
+        with self.assertLogs(queue_logger, level="ERROR") as logged:
+            self.Posting._cron_post_pending()
+
+        self.assertIn(f"{broken.name} could not be posted", logged.output[0])
+        self.assertEqual(broken.state, "failed")
+        self.assertIn("Unexpected error while posting", broken.failure_reason)
+        self.assertEqual(good.state, "posted", "the scheduled action went on")
 
     def test_invoice_posted_before_the_deferred_delivery_entry_is_reconciled(self):
         if "sale.order" not in self.env:
@@ -180,3 +236,26 @@ class TestDeferredPosting(BackflushCommon):
         with self.assertRaisesRegex(UserError, f"retry the queued backflush posting {failed.name}"):
             self.finished_categ.property_backflush_trigger = "none"
         self.assertEqual(self.finished_categ.property_backflush_trigger, "completion")
+
+    def test_return_of_a_queued_shipment_is_queued_until_the_shipment_is_posted(self):
+        self.company.backflush_posting_mode = "immediate"
+        self.finished_categ.property_backflush_trigger = "shipment"
+        self._complete(100)
+        self.finished_categ.property_backflush_conversion_account_id = False
+        picking = self._deliver(self.finished, 60)
+        shipment = self.Posting.search([("picking_id", "=", picking.id)])
+        self.assertEqual(shipment.state, "failed")
+        self.finished_categ.property_backflush_conversion_account_id = self.applied
+
+        returned = self._return(picking, 10)
+
+        self.assertEqual(returned.state, "done", "the return goes through")
+        reversal = self.Posting.search([("picking_id", "=", returned.id)])
+        self.assertEqual(reversal.state, "failed")
+        self.assertIn(f"The shipment {shipment.name} this return undoes", reversal.failure_reason)
+        (shipment | reversal).with_user(self.accountant).action_retry()
+        self.assertEqual(reversal.state, "posted")
+        self.assertEqual(shipment.reversed_quantity, 10.0)
+        self.assertEntryBalances(
+            reversal.move_id, {self.stock_output: -310.0, self.rip: 190.0, self.applied: 120.0}
+        )

@@ -8,6 +8,7 @@ from . import stock_move_line
 from . import mrp_production
 from . import mrp_unbuild
 from . import mrp_backflush_posting
+from . import mrp_backflush_entry
 from . import account_move
 from . import account_move_line
 from . import res_config_settings

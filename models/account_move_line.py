@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .mrp_backflush_posting import LINE_KINDS
+from .mrp_backflush_entry import LINE_KINDS
 
 
 class AccountMoveLine(models.Model):

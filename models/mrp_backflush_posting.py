@@ -2,24 +2,12 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import LazyTranslate, float_compare, format_date, formatLang
+from odoo.tools import float_compare, format_date, formatLang
 
 from ..costing import (
-    BYPRODUCT,
-    CLEARING,
-    CONVERSION,
-    CONVERSION_CONTROL,
-    EARLIER_PERIODS,
-    FINISHED,
-    MATERIAL,
-    OUTPUT,
-    PRODUCTION_VARIANCE,
-    ROUNDING,
     SCRAP_VARIANCE,
-    USAGE_VARIANCE,
     CostingError,
     EntryLine,
-    condensed,
 )
 from ..costing.money import to_decimal
 from ..costing.values import (
@@ -31,8 +19,6 @@ from ..costing.values import (
     EVENT_SHIPMENT,
 )
 from .product_category import BACKFLUSH_TRIGGERS
-
-_lt = LazyTranslate(__name__)
 
 # Register states of a posting that waits for its entry: deferred, or stopped by the
 # configuration (see mrp.backflush.queue).
@@ -46,56 +32,6 @@ POSTING_KINDS = [
     (EVENT_PERIOD_CLOSE, "Period close"),
     (EVENT_ADJUSTMENT, "Stock adjustment"),
 ]
-
-# Costing line kinds, as stored on journal items (account.move.line.backflush_kind).
-LINE_KINDS = [
-    (FINISHED, "Finished goods"),
-    (MATERIAL, "Material"),
-    (CLEARING, "Materials clearing"),
-    (CONVERSION, "Conversion costs applied"),
-    (USAGE_VARIANCE, "Material usage variance"),
-    (PRODUCTION_VARIANCE, "Production variance"),
-    (BYPRODUCT, "By-product"),
-    (OUTPUT, "Delivered"),
-    (SCRAP_VARIANCE, "Scrap variance"),
-    (CONVERSION_CONTROL, "Conversion costs control"),
-    (ROUNDING, "Rounding difference"),
-]
-# Journal item labels by line kind.
-LINE_LABELS = {
-    FINISHED: _lt("finished goods at standard"),
-    MATERIAL: _lt("material at standard"),
-    CLEARING: _lt("material standard (clearing)"),
-    CONVERSION: _lt("conversion costs applied"),
-    USAGE_VARIANCE: _lt("material usage variance"),
-    PRODUCTION_VARIANCE: _lt("production variance"),
-    BYPRODUCT: _lt("by-product at standard"),
-    OUTPUT: _lt("delivered at standard"),
-    SCRAP_VARIANCE: _lt("scrap variance"),
-    CONVERSION_CONTROL: _lt("conversion costs incurred, closed"),
-    ROUNDING: _lt("rounding difference"),
-}
-# What the material lines of an entry hold, by event kind: the quantities consumed or
-# scrapped (actual) or those of the bill of materials (standard), at standard price.
-MATERIAL_LABELS = {
-    EVENT_COMPLETION: _lt("material consumed (actual quantity at standard price)"),
-    EVENT_SCRAP: _lt("material scrapped (actual quantity at standard price)"),
-    EVENT_SHIPMENT: _lt("material at standard (bill of materials)"),
-    EVENT_ADJUSTMENT: _lt("material at standard (bill of materials)"),
-    EVENT_REVERSAL: _lt("material reversed"),
-}
-# Creating an entry logs nothing in its chatter and subscribes nobody: the register
-# record and the order's chatter are its trace, and the entry never changes afterwards
-# (account.move refuses). It spares mail's queries on every completion.
-ENTRY_CREATE_CONTEXT = {
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "tracking_disable": True,
-}
-# Journal item label suffixes by costing line label.
-LINE_NOTES = {
-    EARLIER_PERIODS: _lt("left over from periods already closed"),
-}
 
 
 class MrpBackflushPosting(models.Model):
@@ -371,28 +307,13 @@ class MrpBackflushPosting(models.Model):
         if not events:
             return self.browse()
         self._refuse_reposting([event.key for event in events])
-        entry_of = self._create_entries(events)
+        entry_of = self.env["mrp.backflush.entry"]._create_entries(events)
         postings = self.sudo().create(
             [self._register_vals(event, entry_of.get(event.key)) for event in events]
         )
         postings._note_shifted_dates()
         postings._log_on_origins()
         return postings
-
-    @api.model
-    def _create_entries(self, events):
-        """Create and post the entries of ``events`` that have lines: {event key: entry}."""
-        # Lines that net to zero per account and kind are left out (costing.condensed):
-        # an event whose lines all do has no entry, as one without lines.
-        with_lines = [event for event in events if condensed(event.entry).lines]
-        entries = (
-            self.env["account.move"]
-            .sudo()
-            .with_context(**ENTRY_CREATE_CONTEXT)
-            .create([self._entry_vals(event) for event in with_lines])
-        )
-        entries._post(soft=False)
-        return {event.key: entry for event, entry in zip(with_lines, entries, strict=True)}
 
     def _post_queued(self, event):
         """Post ``event`` into this Failed record of the same event (a retry)."""
@@ -401,7 +322,7 @@ class MrpBackflushPosting(models.Model):
             raise UserError(
                 self.env._("%s no longer matches its event: it cannot be posted.", self.name)
             )
-        entry = self._create_entries([event]).get(event.key)
+        entry = self.env["mrp.backflush.entry"]._create_entries([event]).get(event.key)
         vals = self._register_vals(event, entry)
         for name in ("event_key", "scrap_ids", "workcenter_ids", "note"):
             vals.pop(name)
@@ -503,98 +424,6 @@ class MrpBackflushPosting(models.Model):
 
     def _event_date(self, event):
         return event.date or fields.Date.context_today(self)
-
-    @api.model
-    def _entry_vals(self, event):
-        """The journal entry values of ``event``: its costing lines condensed to one
-        journal item per account and kind (the per-component detail stays in the
-        valuation layers the register links to), on Odoo's own entry values when the
-        event keeps them (a delivery), else on the backflush journal."""
-        company = self.env["res.company"].browse(event.company)
-        products_of = {}
-        for line in event.entry.lines:
-            products = products_of.setdefault((line.account, line.kind, line.label), set())
-            if line.product:
-                products.add(line.product)
-        vals = {
-            "move_type": "entry",
-            "journal_id": event.journal or company.backflush_journal_id.id,
-            "ref": event.ref,
-            **(event.base_entry or {}),
-            "company_id": company.id,
-            "date": self._event_date(event),
-            "line_ids": [
-                Command.create(
-                    self._line_vals(
-                        line, event, len(products_of[line.account, line.kind, line.label])
-                    )
-                )
-                for line in condensed(event.entry).lines
-            ],
-        }
-        if event.production:
-            vals["backflush_production_id"] = event.production
-        if event.stock_move:
-            vals["stock_move_id"] = event.stock_move
-        if event.valuation_layers:
-            vals["stock_valuation_layer_ids"] = [Command.set(list(event.valuation_layers))]
-        return vals
-
-    @api.model
-    def _line_vals(self, line, event, product_count=1):
-        """Journal item values of a costing EntryLine, tagged with its kind.
-        ``product_count``: how many products the line gathers (see _entry_vals). With a
-        base line (Odoo's delivery item), every item takes its partner, and the
-        ``output`` item is that very item with the backflush amount."""
-        base = event.base_line or {}
-        if line.kind == OUTPUT and base:
-            return {**base, "balance": float(line.amount), "backflush_kind": OUTPUT}
-        vals = {
-            "name": self._item_label(line, event, product_count),
-            "account_id": line.account,
-            "balance": float(line.amount),
-            "backflush_kind": line.kind,
-        }
-        if base.get("partner_id"):
-            vals["partner_id"] = base["partner_id"]
-        if line.product:
-            vals["product_id"] = line.product
-        if line.quantity is not None:
-            vals["quantity"] = float(line.quantity)
-        return vals
-
-    @api.model
-    def _item_label(self, line, event, product_count=1):
-        """A journal item's label: "Backflush Frame: 2.00 Units at standard" for a line of
-        one product, "Backflush: material consumed (...), 3 products" for one gathering
-        several, with what the amount is."""
-        what = self._line_label(line)
-        if line.kind == MATERIAL and event.kind in MATERIAL_LABELS:
-            what = str(MATERIAL_LABELS[event.kind])
-        if line.kind == FINISHED:
-            what = self.env._("at standard")
-        if line.product and line.quantity is not None:
-            product = self.env["product.product"].browse(line.product)
-            quantity = formatLang(self.env, float(line.quantity), dp="Product Unit of Measure")
-            return self.env._(
-                "Backflush %(product)s: %(quantity)s %(unit)s %(what)s",
-                product=product.display_name,
-                quantity=quantity,
-                unit=product.uom_id.name,
-                what=what,
-            )
-        if product_count > 1:
-            return self.env._(
-                "Backflush: %(what)s, %(count)s products", what=what, count=product_count
-            )
-        return self.env._("Backflush: %(what)s", what=what)
-
-    @api.model
-    def _line_label(self, line):
-        """What a costing EntryLine is, in words: its kind, and its label if it has one."""
-        if line.label:
-            return f"{LINE_LABELS[line.kind]} ({LINE_NOTES[line.label]})"
-        return str(LINE_LABELS[line.kind])
 
     @api.model
     def _register_vals(self, event, entry=None):

@@ -216,14 +216,14 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
 
     @api.depends(*PREVIEW_DEPENDS)
     def _compute_preview_line_ids(self):
-        Posting = self.env["mrp.backflush.posting"]
+        Entry = self.env["mrp.backflush.entry"]
         for wizard in self:
             wizard.preview_line_ids = [Command.clear()] + [
                 Command.create(
                     {
                         "sequence": sequence,
                         "account_id": line.account or False,
-                        "label": Posting._line_label(line),
+                        "label": Entry._line_label(line),
                         "debit": float(line.debit),
                         "credit": float(line.credit),
                     }

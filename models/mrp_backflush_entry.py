@@ -1,0 +1,193 @@
+from odoo import Command, api, models
+from odoo.tools import LazyTranslate, formatLang
+
+from ..costing import (
+    BYPRODUCT,
+    CLEARING,
+    CONVERSION,
+    CONVERSION_CONTROL,
+    EARLIER_PERIODS,
+    FINISHED,
+    MATERIAL,
+    OUTPUT,
+    PRODUCTION_VARIANCE,
+    ROUNDING,
+    SCRAP_VARIANCE,
+    USAGE_VARIANCE,
+    condensed,
+)
+from ..costing.values import (
+    EVENT_ADJUSTMENT,
+    EVENT_COMPLETION,
+    EVENT_REVERSAL,
+    EVENT_SCRAP,
+    EVENT_SHIPMENT,
+)
+
+_lt = LazyTranslate(__name__)
+
+# Costing line kinds, as stored on journal items (account.move.line.backflush_kind).
+LINE_KINDS = [
+    (FINISHED, "Finished goods"),
+    (MATERIAL, "Material"),
+    (CLEARING, "Materials clearing"),
+    (CONVERSION, "Conversion costs applied"),
+    (USAGE_VARIANCE, "Material usage variance"),
+    (PRODUCTION_VARIANCE, "Production variance"),
+    (BYPRODUCT, "By-product"),
+    (OUTPUT, "Delivered"),
+    (SCRAP_VARIANCE, "Scrap variance"),
+    (CONVERSION_CONTROL, "Conversion costs control"),
+    (ROUNDING, "Rounding difference"),
+]
+# Journal item labels by line kind.
+LINE_LABELS = {
+    FINISHED: _lt("finished goods at standard"),
+    MATERIAL: _lt("material at standard"),
+    CLEARING: _lt("material standard (clearing)"),
+    CONVERSION: _lt("conversion costs applied"),
+    USAGE_VARIANCE: _lt("material usage variance"),
+    PRODUCTION_VARIANCE: _lt("production variance"),
+    BYPRODUCT: _lt("by-product at standard"),
+    OUTPUT: _lt("delivered at standard"),
+    SCRAP_VARIANCE: _lt("scrap variance"),
+    CONVERSION_CONTROL: _lt("conversion costs incurred, closed"),
+    ROUNDING: _lt("rounding difference"),
+}
+# What the material lines of an entry hold, by event kind: the quantities consumed or
+# scrapped (actual) or those of the bill of materials (standard), at standard price.
+MATERIAL_LABELS = {
+    EVENT_COMPLETION: _lt("material consumed (actual quantity at standard price)"),
+    EVENT_SCRAP: _lt("material scrapped (actual quantity at standard price)"),
+    EVENT_SHIPMENT: _lt("material at standard (bill of materials)"),
+    EVENT_ADJUSTMENT: _lt("material at standard (bill of materials)"),
+    EVENT_REVERSAL: _lt("material reversed"),
+}
+# Creating an entry logs nothing in its chatter and subscribes nobody: the register
+# record and the order's chatter are its trace, and the entry never changes afterwards
+# (account.move refuses). It spares mail's queries on every completion.
+ENTRY_CREATE_CONTEXT = {
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "tracking_disable": True,
+}
+# Journal item label suffixes by costing line label.
+LINE_NOTES = {
+    EARLIER_PERIODS: _lt("left over from periods already closed"),
+}
+
+
+class MrpBackflushEntry(models.AbstractModel):
+    """The journal entries of the posting path (mrp.backflush.posting._post_events):
+    a costing Event's lines as one posted account.move, labelled item by item."""
+
+    _name = "mrp.backflush.entry"
+    _description = "Backflush Journal Entry Builder"
+
+    @api.model
+    def _create_entries(self, events):
+        """Create and post the entries of ``events`` that have lines: {event key: entry}.
+        Lines that net to zero per account and kind are left out (costing.condensed): an
+        event whose lines all do has no entry, as one without lines."""
+        condensed_of = {event.key: condensed(event.entry).lines for event in events}
+        with_lines = [event for event in events if condensed_of[event.key]]
+        entries = (
+            self.env["account.move"]
+            .sudo()
+            .with_context(**ENTRY_CREATE_CONTEXT)
+            .create([self._entry_vals(event, condensed_of[event.key]) for event in with_lines])
+        )
+        entries._post(soft=False)
+        return {event.key: entry for event, entry in zip(with_lines, entries, strict=True)}
+
+    @api.model
+    def _entry_vals(self, event, lines):
+        """The journal entry values of ``event``: ``lines``, its costing lines condensed to
+        one journal item per account and kind (the per-component detail stays in the
+        valuation layers the register links to), on Odoo's own entry values when the
+        event keeps them (a delivery), else on the backflush journal."""
+        company = self.env["res.company"].browse(event.company)
+        products_of = {}
+        for line in event.entry.lines:
+            products = products_of.setdefault((line.account, line.kind, line.label), set())
+            if line.product:
+                products.add(line.product)
+        vals = {
+            "move_type": "entry",
+            "journal_id": event.journal or company.backflush_journal_id.id,
+            "ref": event.ref,
+            **(event.base_entry or {}),
+            "company_id": company.id,
+            "date": self.env["mrp.backflush.posting"]._event_date(event),
+            "line_ids": [
+                Command.create(
+                    self._line_vals(
+                        line, event, len(products_of[line.account, line.kind, line.label])
+                    )
+                )
+                for line in lines
+            ],
+        }
+        if event.production:
+            vals["backflush_production_id"] = event.production
+        if event.stock_move:
+            vals["stock_move_id"] = event.stock_move
+        if event.valuation_layers:
+            vals["stock_valuation_layer_ids"] = [Command.set(list(event.valuation_layers))]
+        return vals
+
+    @api.model
+    def _line_vals(self, line, event, product_count=1):
+        """Journal item values of a costing EntryLine, tagged with its kind.
+        ``product_count``: how many products the line gathers (see _entry_vals). With a
+        base line (Odoo's delivery item), every item takes its partner, and the
+        ``output`` item is that very item with the backflush amount."""
+        base = event.base_line or {}
+        if line.kind == OUTPUT and base:
+            return {**base, "balance": float(line.amount), "backflush_kind": OUTPUT}
+        vals = {
+            "name": self._item_label(line, event, product_count),
+            "account_id": line.account,
+            "balance": float(line.amount),
+            "backflush_kind": line.kind,
+        }
+        if base.get("partner_id"):
+            vals["partner_id"] = base["partner_id"]
+        if line.product:
+            vals["product_id"] = line.product
+        if line.quantity is not None:
+            vals["quantity"] = float(line.quantity)
+        return vals
+
+    @api.model
+    def _item_label(self, line, event, product_count=1):
+        """A journal item's label: "Backflush Frame: 2.00 Units at standard" for a line of
+        one product, "Backflush: material consumed (...), 3 products" for one gathering
+        several, with what the amount is."""
+        what = self._line_label(line)
+        if line.kind == MATERIAL and event.kind in MATERIAL_LABELS:
+            what = str(MATERIAL_LABELS[event.kind])
+        if line.kind == FINISHED:
+            what = self.env._("at standard")
+        if line.product and line.quantity is not None:
+            product = self.env["product.product"].browse(line.product)
+            quantity = formatLang(self.env, float(line.quantity), dp="Product Unit of Measure")
+            return self.env._(
+                "Backflush %(product)s: %(quantity)s %(unit)s %(what)s",
+                product=product.display_name,
+                quantity=quantity,
+                unit=product.uom_id.name,
+                what=what,
+            )
+        if product_count > 1:
+            return self.env._(
+                "Backflush: %(what)s, %(count)s products", what=what, count=product_count
+            )
+        return self.env._("Backflush: %(what)s", what=what)
+
+    @api.model
+    def _line_label(self, line):
+        """What a costing EntryLine is, in words: its kind, and its label if it has one."""
+        if line.label:
+            return f"{LINE_LABELS[line.kind]} ({LINE_NOTES[line.label]})"
+        return str(LINE_LABELS[line.kind])

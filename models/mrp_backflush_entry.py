@@ -23,6 +23,7 @@ from ..costing.values import (
     EVENT_SCRAP,
     EVENT_SHIPMENT,
 )
+from .internal_context import own_context
 
 _lt = LazyTranslate(__name__)
 
@@ -65,7 +66,9 @@ MATERIAL_LABELS = {
 }
 # Creating an entry logs nothing in its chatter and subscribes nobody: the register
 # record and the order's chatter are its trace, and the entry never changes afterwards
-# (account.move refuses). It spares mail's queries on every completion.
+# (account.move refuses). It spares mail's queries on every completion. Nothing else of
+# the caller's context reaches it (own_context): no default journal, currency or partner,
+# no check_move_validity.
 ENTRY_CREATE_CONTEXT = {
     "mail_create_nolog": True,
     "mail_create_nosubscribe": True,
@@ -91,11 +94,8 @@ class MrpBackflushEntry(models.AbstractModel):
         event whose lines all do has no entry, as one without lines."""
         condensed_of = {event.key: condensed(event.entry).lines for event in events}
         with_lines = [event for event in events if condensed_of[event.key]]
-        entries = (
-            self.env["account.move"]
-            .sudo()
-            .with_context(**ENTRY_CREATE_CONTEXT)
-            .create([self._entry_vals(event, condensed_of[event.key]) for event in with_lines])
+        entries = own_context(self.env["account.move"].sudo(), **ENTRY_CREATE_CONTEXT).create(
+            [self._entry_vals(event, condensed_of[event.key]) for event in with_lines]
         )
         entries._post(soft=False)
         return {event.key: entry for event, entry in zip(with_lines, entries, strict=True)}

@@ -18,6 +18,7 @@ from ..costing.values import (
     EVENT_SCRAP,
     EVENT_SHIPMENT,
 )
+from .internal_context import REGISTER_UPDATE, own_context
 from .product_category import BACKFLUSH_TRIGGERS
 
 # Register states of a posting that waits for its entry: deferred, or stopped by the
@@ -204,20 +205,27 @@ class MrpBackflushPosting(models.Model):
         ),
     ]
 
-    # The register is append-only: after its creation a record changes only through the
-    # posting path itself (reversed quantity, state, the note of a shifted date); a user
-    # may edit nothing but the note.
+    # The register is append-only: records are created, and afterwards changed (reversed
+    # quantity, state, the note of a shifted date), only by the posting path itself, which
+    # turns REGISTER_UPDATE on; anyone else, the superuser included, may edit the note.
     _USER_WRITABLE_FIELDS = frozenset({"note"})
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not REGISTER_UPDATE.is_on(self):
+            raise UserError(
+                self.env._(
+                    "Backflush Register records are created by backflush costing itself, "
+                    "when an order is completed, a delivery validated, scrap or an unbuild "
+                    "posted: they cannot be created by hand or imported."
+                )
+            )
         postings = super().create(vals_list)
         postings.reversed_posting_id._update_reversed_quantity()
         return postings
 
     def write(self, vals):
-        internal = self.env.context.get("backflush_register_update")
-        if not internal and set(vals) - self._USER_WRITABLE_FIELDS:
+        if not REGISTER_UPDATE.is_on(self) and set(vals) - self._USER_WRITABLE_FIELDS:
             raise UserError(
                 self.env._(
                     "The Backflush Register is a record of what was posted: only its note "
@@ -308,7 +316,7 @@ class MrpBackflushPosting(models.Model):
             return self.browse()
         self._refuse_reposting([event.key for event in events])
         entry_of = self.env["mrp.backflush.entry"]._create_entries(events)
-        postings = self.sudo().create(
+        postings = self._register_writer().create(
             [self._register_vals(event, entry_of.get(event.key)) for event in events]
         )
         postings._note_shifted_dates()
@@ -328,7 +336,7 @@ class MrpBackflushPosting(models.Model):
             vals.pop(name)
         vals.update({"failure_reason": False, "pending_data": False})
         originals = self.reversed_posting_id
-        self.with_context(backflush_register_update=True).write(vals)
+        REGISTER_UPDATE.on(self).write(vals)
         (originals | self.reversed_posting_id)._update_reversed_quantity()
         self._note_shifted_dates()
         self._log_on_origins()
@@ -422,6 +430,13 @@ class MrpBackflushPosting(models.Model):
                 )
             )
 
+    @api.model
+    def _register_writer(self):
+        """The register as the posting path writes it: as superuser (the shop floor's
+        action posts), on a context cleared of the caller's keys (no ``default_*`` value
+        reaches a record), with REGISTER_UPDATE on."""
+        return REGISTER_UPDATE.on(own_context(self.sudo()))
+
     def _event_date(self, event):
         return event.date or fields.Date.context_today(self)
 
@@ -507,7 +522,7 @@ class MrpBackflushPosting(models.Model):
                 event=format_date(self.env, posting.date),
                 accounting=format_date(self.env, posting.accounting_date),
             )
-            posting.with_context(backflush_register_update=True).note = note
+            REGISTER_UPDATE.on(posting).note = note
             posting.move_id.narration = note
 
     # ------------------------------------------------------------------
@@ -541,7 +556,7 @@ class MrpBackflushPosting(models.Model):
             reversed_quantity = sum(posted.mapped("quantity"))
             rounding = posting.product_id.uom_id.rounding
             done = float_compare(reversed_quantity, posting.quantity, precision_rounding=rounding)
-            posting.with_context(backflush_register_update=True).write(
+            REGISTER_UPDATE.on(posting).write(
                 {
                     "reversed_quantity": reversed_quantity,
                     "state": "reversed" if done >= 0 else posting.state,

@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from ..costing.serialize import from_data, to_data
 from ..costing.values import EVENT_COMPLETION, EVENT_SCRAP
+from .internal_context import REGISTER_UPDATE
 from .mrp_backflush_posting import QUEUED_STATES
 
 _logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class MrpBackflushQueue(models.AbstractModel):
             return self.env["mrp.backflush.posting"]
         Posting = self.env["mrp.backflush.posting"]
         Posting._refuse_reposting([event.key for event, *_rest in queued])
-        postings = Posting.sudo().create(
+        postings = Posting._register_writer().create(
             [
                 {
                     **Posting._register_vals(event),
@@ -63,7 +64,7 @@ class MrpBackflushQueue(models.AbstractModel):
             return self.env["mrp.backflush.posting"]
         Posting = self.env["mrp.backflush.posting"]
         Posting._refuse_reposting([event.key for event, _pending in deferred])
-        postings = Posting.sudo().create(
+        postings = Posting._register_writer().create(
             [
                 {
                     **Posting._register_vals(event),
@@ -189,7 +190,7 @@ class MrpBackflushQueue(models.AbstractModel):
         """``posting`` could not be posted because of ``error``: Failed, with the reason;
         a Pending one is announced as a queued posting is when its event happens."""
         deferred = posting.state == "pending"
-        posting.with_context(backflush_register_update=True).write(
+        REGISTER_UPDATE.on(posting).write(
             {
                 "state": "failed",
                 "failure_reason": str(error),

@@ -25,6 +25,7 @@ from ..costing.values import (
     TRIGGER_NONE,
     TRIGGERS,
 )
+from .internal_context import own_context
 
 
 class MrpProduction(models.Model):
@@ -60,8 +61,9 @@ class MrpProduction(models.Model):
     def _post_inventory(self, cancel_backorder=False):
         # mrp: runs once per order and completion, after any backorder split, and is the
         # only place where component and finished moves are done together.
-        self._backflush_refuse_shipment_costed_inputs()
-        backflushed = self.filtered(lambda production: production._backflush_is_backflushed())
+        backflushed = own_context(
+            self.filtered(lambda production: production._backflush_is_backflushed())
+        )
         if not backflushed:
             return super()._post_inventory(cancel_backorder=cancel_backorder)
         deferred = backflushed.filtered(
@@ -72,7 +74,7 @@ class MrpProduction(models.Model):
         moves = backflushed.move_raw_ids | backflushed.move_finished_ids
         pending_moves = moves.filtered(lambda move: move.state not in ("done", "cancel"))
         result = super()._post_inventory(cancel_backorder=cancel_backorder)
-        done_now = pending_moves.filtered(lambda move: move.state == "done")
+        done_now = own_context(pending_moves.filtered(lambda move: move.state == "done"))
         postable = immediate.filtered(lambda production: production.id not in blocked)
         postable._backflush_post_completions(done_now)
         immediate.filtered(lambda production: production.id in blocked)._backflush_queue(

@@ -8,6 +8,7 @@ from ..costing import ByProduct, Consumption, completion_entry, reversal_entry, 
 from ..costing.event import Event
 from ..costing.money import to_decimal
 from ..costing.values import EVENT_COMPLETION, EVENT_REVERSAL, TRIGGERS
+from .internal_context import own_context
 
 
 class MrpUnbuild(models.Model):
@@ -25,7 +26,7 @@ class MrpUnbuild(models.Model):
     def action_unbuild(self):
         # mrp: does the unbuild's moves; their own entries are suppressed by
         # stock.move._backflush_replaces_entry, and the mirror is posted here.
-        mirrored = self.filtered(lambda unbuild: unbuild._backflush_mirrors())
+        mirrored = own_context(self.filtered(lambda unbuild: unbuild._backflush_mirrors()))
         mirrored.filtered("mo_id")._backflush_check_open_quantity()
         result = super().action_unbuild()
         for unbuild in mirrored:

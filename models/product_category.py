@@ -7,6 +7,7 @@ from ..costing.values import (
     TRIGGER_NONE,
     TRIGGER_SHIPMENT,
 )
+from .internal_context import own_context
 
 BACKFLUSH_TRIGGERS = [
     (TRIGGER_NONE, "None (Odoo valuation)"),
@@ -162,8 +163,8 @@ class ProductCategory(models.Model):
             self._backflush_check_settings_access()
             if "property_backflush_trigger" in vals:
                 new_trigger = vals["property_backflush_trigger"] or TRIGGER_NONE
-                self.filtered(
-                    lambda category: category._backflush_trigger() != new_trigger
+                own_context(
+                    self.filtered(lambda category: category._backflush_trigger() != new_trigger)
                 )._backflush_check_trigger_change(new_trigger)
         return super().write(vals)
 

@@ -16,6 +16,7 @@ from ..costing import (
 from ..costing.event import NO_ENTRY, NO_FIGURES, Event
 from ..costing.money import to_decimal
 from ..costing.values import EVENT_ADJUSTMENT, EVENT_REVERSAL, EVENT_SHIPMENT, TRIGGER_SHIPMENT
+from .internal_context import INTERIM_ONLY
 
 
 class StockMove(models.Model):
@@ -132,7 +133,7 @@ class StockMove(models.Model):
         later than their ``layers`` (a deferred or queued shipment), as stock_account
         does when it posts them (stock.valuation.layer._validate_accounting_entries; run
         without posting anything again)."""
-        layers.with_context(backflush_interim_only=True)._validate_accounting_entries()
+        INTERIM_ONLY.on(layers)._validate_accounting_entries()
 
     def _backflush_retry_event(self, pending, date):
         """The event of the layer a queued posting holds, costed now with the product's

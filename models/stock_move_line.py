@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.exceptions import UserError
 
+from .internal_context import LOT_SWAP
+
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
@@ -10,11 +12,11 @@ class StockMoveLine(models.Model):
         # not valued by lot the value does not change, so it is let through below.
         lot_swap = ("lot_id" in vals or "quant_id" in vals) and "quantity" not in vals
         if lot_swap and not any(self.product_id.mapped("lot_valuated")):
-            self = self.with_context(backflush_lot_swap=True)
+            self = LOT_SWAP.on(self)
         return super().write(vals)
 
     def _create_correction_svl(self, move, diff):
-        if self.env.context.get("backflush_lot_swap"):
+        if LOT_SWAP.is_on(self):
             return super()._create_correction_svl(move, diff)
         if move._backflush_shipment_direction():
             raise UserError(

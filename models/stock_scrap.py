@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, formatLang
 
 from ..costing import CostingError
+from .internal_context import SCRAP_BATCH, own_context
 
 ScrapRequest = namedtuple("ScrapRequest", "product quantity lot reasons location")
 ScrapRequest.__doc__ = """Something to scrap from a backflushed order, before it is scrapped.
@@ -37,11 +38,11 @@ class StockScrap(models.Model):
         # stock: moves the scrapped quantity; its own valuation entry is suppressed for
         # backflushed orders (stock.move._backflush_replaces_entry) and replaced here.
         self._backflush_refuse_unattached_shipment_scrap()
-        backflushed = self.filtered(lambda scrap: scrap._backflush_is_backflushed())
+        backflushed = own_context(self.filtered(lambda scrap: scrap._backflush_is_backflushed()))
         blocked = backflushed.production_id._backflush_blocked_scraps()
         backflushed._backflush_check_scrap()
         result = super().do_scrap()
-        if backflushed and not self.env.context.get("backflush_scrap_batch"):
+        if backflushed and not SCRAP_BATCH.is_on(self):
             backflushed._backflush_post_scrap(blocked=blocked)
         return result
 

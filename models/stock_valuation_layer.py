@@ -1,5 +1,7 @@
 from odoo import models
 
+from .internal_context import INTERIM_ONLY, LOT_SWAP, own_context
+
 
 class StockValuationLayer(models.Model):
     _inherit = "stock.valuation.layer"
@@ -9,8 +11,10 @@ class StockValuationLayer(models.Model):
         # interim accounts of the moves. Shipment-costed deliveries and returns are posted
         # first by backflush's one posting path (stock.move._account_entry_move gives
         # Odoo nothing for them), so that super() reconciles their entries as Odoo's own.
-        if not self.env.context.get("backflush_interim_only"):
-            shipment_layers = self.filtered(lambda layer: layer._backflush_is_shipment_layer())
+        if not INTERIM_ONLY.is_on(self):
+            shipment_layers = own_context(
+                self.filtered(lambda layer: layer._backflush_is_shipment_layer())
+            )
             shipment_layers.stock_move_id._backflush_post_shipments(shipment_layers)
         # The layers of a backflushed order's moves get no entry of Odoo's (see
         # stock.move._account_entry_move) and have none to reconcile: super() would
@@ -29,7 +33,7 @@ class StockValuationLayer(models.Model):
     def _backflush_is_shipment_layer(self):
         """A layer of a delivery or return that backflush costs, with a value to post."""
         self.ensure_one()
-        if self.env.context.get("backflush_lot_swap") or self.currency_id.is_zero(self.value):
+        if LOT_SWAP.is_on(self) or self.currency_id.is_zero(self.value):
             return False
         move = self.stock_move_id.with_company(self.company_id)
         return bool(move) and bool(move._backflush_shipment_direction())

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import date_utils
 
+from ..models.internal_context import REGISTER_UPDATE
 from ..models.mrp_backflush_period_close import CloseRequest
 from .common import BackflushCommon
 
@@ -179,7 +180,7 @@ class TestDeferredPosting(BackflushCommon):
     def test_an_unreadable_pending_posting_fails_alone(self):
         broken = self._complete(10).backflush_posting_ids
         good = self._complete(10).backflush_posting_ids
-        broken.with_context(backflush_register_update=True).pending_data = '{"moves": "x"'
+        REGISTER_UPDATE.on(broken).pending_data = '{"moves": "x"'
 
         queue_logger = "odoo.addons.mrp_backflush.models.mrp_backflush_queue"
         with self.assertLogs(queue_logger, level="ERROR") as logged:

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
 from ..costing import condensed
+from ..models.internal_context import SCRAP_BATCH
 from ..models.stock_scrap import ScrapRequest
 
 # Orders the wizard records scrap against.
@@ -223,7 +224,7 @@ class MrpBackflushVarianceWizard(models.TransientModel):
                 for line in self.line_ids
             ]
         )
-        scraps.with_context(backflush_scrap_batch=True).do_scrap()
+        SCRAP_BATCH.on(scraps).do_scrap()
         return scraps.with_env(self.env).with_company(self.company_id)
 
     def _not_backflushed_message(self):

@@ -17,4 +17,8 @@ from . import stock_valuation_layer
 from . import mrp_backflush_period_close
 from . import mrp_backflush_books
 from . import mrp_backflush_queue
+from . import mrp_backflush_readiness
+from . import mrp_bom
+from . import mrp_bom_line
+from . import mrp_bom_byproduct
 from . import mrp_production_backflushed

@@ -213,6 +213,7 @@ class MrpBackflushPosting(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not REGISTER_UPDATE.is_on(self):
+            self.check_access("create")  # a user without rights meets Odoo's access error
             raise UserError(
                 self.env._(
                     "Backflush Register records are created by backflush costing itself, "
@@ -272,27 +273,6 @@ class MrpBackflushPosting(models.Model):
     # ------------------------------------------------------------------
     # The posting path: every trigger builds a costing Event and ends here.
     # ------------------------------------------------------------------
-
-    @api.model
-    def _raise_configuration_problems(self, event, problems):
-        """One UserError listing every missing setting for ``event`` (a short phrase
-        such as "the completion of WH/MO/00001"), or nothing when there are none."""
-        problems = list(dict.fromkeys(problems))  # the same gap reached twice
-        if not problems:
-            return
-        raise UserError(
-            self.env._(
-                "Backflush costing cannot post %(event)s: the configuration is "
-                "incomplete.\n\n%(problems)s\n\nAn accounting administrator sets the backflush "
-                "accounts and trigger in Manufacturing > Configuration > Backflush Costing (the "
-                "product category form) and the journal in Settings > Manufacturing > "
-                "Backflush Costing; an inventory "
-                "administrator the costing method there and, on the product form, the "
-                "standard price and whether it is storable.",
-                event=event,
-                problems="\n".join(f"- {problem}" for problem in problems),
-            )
-        )
 
     @api.model
     def _costing(self, reference, compute, *args):

@@ -199,7 +199,7 @@ class MrpProduction(models.Model):
         now and whose company queues such postings; raises one UserError for those
         whose company stops the operation instead."""
         return self._backflush_blocked(
-            lambda production: production.with_company(production.company_id)._backflush_problems(),
+            self.env["mrp.backflush.readiness"]._completion_problems,
             self.env._("the completion of %s"),
         )
 
@@ -219,36 +219,11 @@ class MrpProduction(models.Model):
             )
         )
         if stopping:
-            self.env["mrp.backflush.posting"]._raise_configuration_problems(
+            self.env["mrp.backflush.readiness"]._raise(
                 event % ", ".join(stopping.mapped("name")),
                 [problem for production in stopping for problem in blocked[production.id]],
             )
         return blocked
-
-    def _backflush_refuse_shipment_costed_inputs(self):
-        """A product costed at shipment is not in the finished goods account while on
-        hand: an order consuming it (or making it as a by-product) would credit (debit)
-        that account, which nothing clears. Refused, whatever the order's own trigger."""
-        for production in self:
-            company = production.company_id
-            moves = production.move_raw_ids | production.move_byproduct_ids
-            costed = moves.product_id.filtered(
-                lambda product, company=company: product.with_company(
-                    company
-                )._backflush_is_shipment_costed()
-            )
-            if costed:
-                raise UserError(
-                    self.env._(
-                        "%(order)s uses %(products)s, costed by backflush when shipped: its "
-                        "units on hand are in RIP, not in a finished goods account that an "
-                        "order could consume or fill. An accounting administrator can set "
-                        "the Backflush Trigger of its category to Completion (or None) in "
-                        "Manufacturing > Configuration > Backflush Costing.",
-                        order=production.name,
-                        products=", ".join(costed.mapped("display_name")),
-                    )
-                )
 
     def _post_labour(self):
         # mrp_account posts the work centre cost on top of the valuation; under backflush
@@ -258,39 +233,15 @@ class MrpProduction(models.Model):
         )
         return super(MrpProduction, not_backflushed)._post_labour()
 
-    def _backflush_check_configuration(self):
-        """Raise one UserError listing every setting a completion of ``self`` is missing."""
+    def _backflush_check_configuration(self, event=None):
+        """Raise one UserError listing every setting a completion (or the ``event``, as
+        "the scrap of %s") of ``self`` is missing."""
+        Readiness = self.env["mrp.backflush.readiness"]
         problems = []
         for production in self:
-            problems += production.with_company(production.company_id)._backflush_problems()
-        self.env["mrp.backflush.posting"]._raise_configuration_problems(
-            self.env._("the completion of %s", ", ".join(self.mapped("name"))), problems
-        )
-
-    def _backflush_problems(self):
-        """What is missing to post this order's completion, as sentences."""
-        self.ensure_one()
-        problems = []
-        if not self.company_id.backflush_journal_id:
-            problems.append(
-                self.env._("Company %s has no backflush journal.", self.company_id.name)
-            )
-        if not self.bom_id:
-            problems.append(
-                self.env._(
-                    "Order %s has no bill of materials to take the standard from.", self.name
-                )
-            )
-        trigger = self._backflush_trigger()
-        problems += self.product_id._backflush_finished_problems(trigger)
-        components = self.move_raw_ids.product_id | self.bom_id.bom_line_ids.product_id
-        for component in components.filtered("is_storable"):
-            problems += component._backflush_input_problems(
-                inventoried=trigger != "completion_only"
-            )
-        for byproduct in self.move_byproduct_ids.product_id.filtered("is_storable"):
-            problems += byproduct._backflush_input_problems()
-        return problems
+            problems += Readiness._completion_problems(production)
+        event = event or self.env._("the completion of %s")
+        Readiness._raise(event % ", ".join(self.mapped("name")), problems)
 
     def _backflush_completion(self, done_moves, standards):
         """This order's completion as the costing core's value.
@@ -484,31 +435,8 @@ class MrpProduction(models.Model):
         """{order id: what is missing} for the orders whose scrap cannot be posted now and
         whose company queues such postings; raises for those whose company stops."""
         return self._backflush_blocked(
-            lambda production: production._backflush_scrap_problems(),
+            self.env["mrp.backflush.readiness"]._completion_problems,
             self.env._("the scrap of %s"),
-        )
-
-    def _backflush_scrap_problems(self):
-        """What is missing to post this order's scrap, as sentences."""
-        self.ensure_one()
-        production = self.with_company(self.company_id)
-        category = production.product_id.categ_id
-        problems = []
-        if not category.property_backflush_scrap_variance_account_id:
-            problems.append(
-                self.env._(
-                    "Category %(category)s has no Scrap Variance account.",
-                    category=category.display_name,
-                )
-            )
-        return problems + production._backflush_problems()
-
-    def _backflush_check_scrap_configuration(self):
-        problems = []
-        for production in self:
-            problems += production._backflush_scrap_problems()
-        self.env["mrp.backflush.posting"]._raise_configuration_problems(
-            self.env._("the scrap of %s", ", ".join(self.mapped("name"))), problems
         )
 
     def _backflush_completion_postings(self):
@@ -599,15 +527,21 @@ class MrpProduction(models.Model):
     )
     def _compute_backflush_configuration_warning(self):
         """Shown on the form of a confirmed order: the same checks as its completion
-        (``_backflush_problems``), read before anyone marks it done. Non-blocking."""
+        (mrp.backflush.readiness), read before anyone marks it done. Non-blocking."""
         for production in self:
             production.backflush_configuration_warning = False
             if production.state not in ("confirmed", "progress", "to_close"):
                 continue
             production = production.with_company(production.company_id)
+            Readiness = self.env["mrp.backflush.readiness"]
             if not production._backflush_is_backflushed():
+                # Odoo values the order itself, but a Shipment-costed input still credits
+                # (or debits) a finished goods account that holds nothing for it.
+                problems = Readiness._shipment_costed_input_problems(production)
+                if problems:
+                    production.backflush_configuration_warning = "\n".join(problems)
                 continue
-            problems = production._backflush_problems()
+            problems = Readiness._completion_problems(production)
             if problems:
                 production.backflush_configuration_warning = production._backflush_warning_text(
                     problems

@@ -96,24 +96,6 @@ class ProductCategory(models.Model):
         }
     )
 
-    # The accounts a trigger needs on the category (the form requires the same ones: see
-    # views/product_category_views.xml and tests/test_category_configuration.py).
-    _BACKFLUSH_TRIGGER_ACCOUNTS = (
-        "property_backflush_conversion_account_id",
-        "property_backflush_usage_variance_account_id",
-        "property_backflush_scrap_variance_account_id",
-        "property_backflush_production_variance_account_id",
-    )
-
-    @api.model
-    def _backflush_required_accounts(self, trigger):
-        """Names of the backflush account fields a category under ``trigger`` needs."""
-        if (trigger or TRIGGER_NONE) == TRIGGER_NONE:
-            return ()
-        if trigger == TRIGGER_COMPLETION_ONLY:
-            return (*self._BACKFLUSH_TRIGGER_ACCOUNTS, "property_backflush_clearing_account_id")
-        return self._BACKFLUSH_TRIGGER_ACCOUNTS
-
     @api.onchange("property_backflush_trigger")
     def _onchange_backflush_trigger(self):
         # As stock_account's product.category.onchange_property_cost warns on a costing change.
@@ -221,6 +203,10 @@ class ProductCategory(models.Model):
                 if product.qty_available > 0
             ]
         waiting += self._backflush_unposted(products)
+        if new_trigger == TRIGGER_SHIPMENT:
+            waiting += self.env["mrp.backflush.readiness"]._boms_using_problems(
+                products, trigger_of=dict.fromkeys(self, TRIGGER_SHIPMENT)
+            )
         if waiting:
             raise UserError(
                 self.env._(

@@ -13,7 +13,7 @@ from ..costing import (
     unit_standard,
 )
 from ..costing.money import to_decimal
-from ..costing.values import TRIGGER_COMPLETION_ONLY, TRIGGER_SHIPMENT
+from ..costing.values import TRIGGER_SHIPMENT
 
 
 class ProductProduct(models.Model):
@@ -153,109 +153,6 @@ class ProductProduct(models.Model):
         """The stock valuation account of the product's category (RIP for components)."""
         self.ensure_one()
         return self.categ_id.property_stock_valuation_account_id
-
-    def _backflush_finished_problems(self, trigger):
-        """Settings the finished product needs for a completion, as sentences."""
-        self.ensure_one()
-        category = self.categ_id
-        required = [
-            ("property_stock_valuation_account_id", self.env._("Stock Valuation Account")),
-            ("property_backflush_conversion_account_id", self.env._("Conversion Costs Applied")),
-            ("property_backflush_usage_variance_account_id", self.env._("Material Usage Variance")),
-            (
-                "property_backflush_production_variance_account_id",
-                self.env._("Production Variance"),
-            ),
-        ]
-        if trigger == TRIGGER_COMPLETION_ONLY:
-            required.append(
-                ("property_backflush_clearing_account_id", self.env._("Materials Clearing"))
-            )
-        problems = []
-        if not self.is_storable:
-            problems.append(
-                self.env._(
-                    "Finished product %s is not tracked in stock: backflush values finished "
-                    "units in stock, so mark it as storable (Track Inventory).",
-                    self.display_name,
-                )
-            )
-        for field_name, label in required:
-            if not category[field_name]:
-                problems.append(
-                    self.env._(
-                        "Category %(category)s has no %(account)s account.",
-                        category=category.display_name,
-                        account=label,
-                    )
-                )
-        if self.currency_id.is_zero(self.standard_price):
-            problems.append(
-                self.env._(
-                    "Finished product %s has no standard price (use Roll up standard cost).",
-                    self.display_name,
-                )
-            )
-        if self.lot_valuated:
-            problems.append(
-                self.env._(
-                    "Finished product %s is valuated by lot: backflush posts one standard price.",
-                    self.display_name,
-                )
-            )
-        return problems
-
-    def _backflush_input_problems(self, inventoried=True):
-        """Settings a component or by-product needs for a completion, as sentences.
-
-        ``inventoried``: whether it is valued in stock (automated valuation), as
-        components under the Completion trigger and every by-product are; components
-        under Completion only are not (manual valuation).
-        """
-        self.ensure_one()
-        category = self.categ_id
-        names = {"product": self.display_name, "category": category.display_name}
-        problems = []
-        if self.currency_id.is_zero(self.standard_price):
-            problems.append(self.env._("%(product)s has no standard price.", **names))
-        if category.property_cost_method != "standard":
-            problems.append(
-                self.env._(
-                    "Category %(category)s (of %(product)s) must use the Standard Price "
-                    "costing method.",
-                    **names,
-                )
-            )
-        if self.lot_valuated:
-            problems.append(
-                self.env._(
-                    "%(product)s is valuated by lot: backflush costs it at one standard price.",
-                    **names,
-                )
-            )
-        if not inventoried:
-            if category.property_valuation != "manual_periodic":
-                problems.append(
-                    self.env._(
-                        "Category %(category)s (of %(product)s) must use manual inventory "
-                        "valuation under the Completion only trigger: materials are not "
-                        "inventoried.",
-                        **names,
-                    )
-                )
-        elif category.property_valuation != "real_time":
-            problems.append(
-                self.env._(
-                    "Category %(category)s (of %(product)s) must use automated inventory "
-                    "valuation: backflush posts it from its stock valuation account.",
-                    **names,
-                )
-            )
-        elif not category.property_stock_valuation_account_id:
-            problems.append(
-                self.env._("Category %(category)s has no Stock Valuation Account.", **names)
-            )
-        return problems
 
     def action_backflush_roll_up(self):
         """Set ``standard_price`` to the rolled-up material + conversion standard.

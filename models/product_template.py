@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ProductTemplate(models.Model):
@@ -18,6 +18,13 @@ class ProductTemplate(models.Model):
         string="Backflush Trigger (category)",
         help="The backflush trigger of the product's category, in the current company.",
     )
+
+    @api.constrains("categ_id")
+    def _check_backflush_shipment_costed_inputs(self):
+        """A made product moved into a Shipment category while bills consume it (or make
+        it as a by-product) is refused, naming the bills (mrp.backflush.readiness)."""
+        Readiness = self.env["mrp.backflush.readiness"]
+        Readiness._refuse(Readiness._boms_using_problems(self.product_variant_ids))
 
     def action_backflush_roll_up(self):
         """Set the standard price of each variant to its material + conversion standard."""

@@ -99,7 +99,7 @@ class StockMove(models.Model):
                 )
                 deferred.append((skeleton, pending))
                 continue
-            problems = move._backflush_shipment_problems()
+            problems = self.env["mrp.backflush.readiness"]._shipment_problems(move)
             if problems and layer.company_id.backflush_blocked_posting == "queue":
                 queued.append(move._backflush_queued_shipment(layer, problems, standards))
             else:
@@ -315,26 +315,8 @@ class StockMove(models.Model):
             self.reference, retarget, mirrored, OUTPUT, -value, variance_account
         )
 
-    def _backflush_shipment_problems(self):
-        """What is missing to post this move's shipment event, as sentences."""
-        product = self.product_id
-        problems = product._backflush_finished_problems(TRIGGER_SHIPMENT)
-        returned = self._backflush_shipment_posting_returned()
-        if returned.state == "failed":
-            problems.append(
-                self.env._(
-                    "The shipment %(shipment)s this return undoes is queued, not posted: "
-                    "retry it first (Backflush Register, filter Failed).",
-                    shipment=returned.name,
-                )
-            )
-        standard_components = product._backflush_bom().bom_line_ids.product_id
-        for component in standard_components.filtered("is_storable"):
-            problems += component._backflush_input_problems()
-        return problems
-
     def _backflush_check_shipment_configuration(self):
-        self.env["mrp.backflush.posting"]._raise_configuration_problems(
+        self.env["mrp.backflush.readiness"]._raise(
             self.env._("the shipment of %s", self.product_id.display_name),
-            self._backflush_shipment_problems(),
+            self.env["mrp.backflush.readiness"]._shipment_problems(self),
         )

@@ -225,7 +225,7 @@ class StockScrap(models.Model):
         """The event of these scraps of one order that a queued posting holds, costed now
         with the finished product's standard as of the event and today's accounts."""
         production = self.production_id.with_company(self.production_id.company_id)
-        production._backflush_check_scrap_configuration()
+        production._backflush_check_configuration(self.env._("the scrap of %s"))
         return production._backflush_scrap_event(
             self.with_company(production.company_id), date, standard=pending.get("standard")
         )

@@ -17,3 +17,5 @@ from . import test_admin_configuration
 from . import test_tour_admin
 from . import test_tour_operator
 from . import test_operator_journey
+from . import test_readiness
+from . import test_context_keys

@@ -112,9 +112,8 @@ class TestAdminConfiguration(BackflushCommon):
             "property_backflush_trigger",
         ):
             self.assertIn(name, fields_, f"{name} hidden from the Community administrator")
-        category = self.env["product.category"]
         for trigger in ("completion", "shipment", "completion_only"):
-            required = category._backflush_required_accounts(trigger)
+            required = self.env["mrp.backflush.readiness"]._required_account_fields(trigger)
             for name in BACKFLUSH_ACCOUNTS:
                 expression = fields_[name].get("required") or "False"
                 self.assertEqual(
@@ -122,7 +121,7 @@ class TestAdminConfiguration(BackflushCommon):
                     name in required,
                     f"form and server disagree on {name} under {trigger}",
                 )
-        self.assertEqual(category._backflush_required_accounts("none"), ())
+        self.assertEqual(self.env["mrp.backflush.readiness"]._required_account_fields("none"), ())
         self.assertTrue(root.xpath("//chatter"), "the trigger's tracking shows in the chatter")
 
     def test_form_refuses_to_save_a_trigger_without_its_accounts(self):

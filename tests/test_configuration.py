@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..models.internal_context import REGISTER_UPDATE
 from .common import BackflushCommon
 
 
@@ -47,7 +48,7 @@ class TestConfiguration(BackflushCommon):
             self.assertRaises(psycopg2.errors.UniqueViolation),
             self.env.cr.savepoint(),
         ):
-            posting.sudo().copy({"event_key": posting.event_key})
+            REGISTER_UPDATE.on(posting.sudo()).copy({"event_key": posting.event_key})
         # Pressing the button again on the done order posts nothing more.
         production.button_mark_done()
         self.assertEqual(len(self._backflush_entries(production)), 1)

@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import BackflushCommon
@@ -383,10 +383,8 @@ class TestShipmentOtherMovements(BackflushCommon):
         self.assertAmount(self._balance(self.rip), 25 * 19 + 6 * 19, "RIP holds 31 units")
         self.assertBooksMatchTheFloor()
 
-    def test_consuming_a_product_costed_at_shipment_is_refused(self):
+    def test_a_bill_consuming_a_product_costed_at_shipment_is_refused(self):
+        # Refused where the contradiction is made (tests/test_readiness.py has the rest).
         assembly = self._make_product("Assembly", self.components_categ, 40.0)
-        self._make_bom(assembly, [(self.finished, 1)])
-        self.finished_categ.invalidate_recordset()
-        production = self._make_mo(2, bom=assembly.bom_ids)
-        with self.assertRaisesRegex(UserError, "costed by backflush when shipped"):
-            self._mark_done(production)
+        with self.assertRaisesRegex(ValidationError, "costed by backflush when shipped"):
+            self._make_bom(assembly, [(self.finished, 1)])

@@ -110,7 +110,7 @@ class MrpBackflushVarianceWizard(models.TransientModel):
             production, self._requests(), self.date, states=WIZARD_STATES
         )
         try:
-            production._backflush_check_scrap_configuration()
+            production._backflush_check_configuration(self.env._("the scrap of %s"))
         except UserError as error:
             problems.append(str(error))
         return problems

@@ -48,10 +48,7 @@ class BackflushCommon(AccountTestInvoicingCommon):
             "Finished goods",
             cls.fg,
             property_backflush_trigger="completion",
-            property_backflush_conversion_account_id=cls.applied.id,
-            property_backflush_usage_variance_account_id=cls.usage_variance.id,
-            property_backflush_scrap_variance_account_id=cls.scrap_variance.id,
-            property_backflush_production_variance_account_id=cls.production_variance.id,
+            **cls._backflush_accounts(),
             property_backflush_clearing_account_id=cls.clearing.id,
         )
         cls.component_a = cls._make_product("Component A", cls.components_categ, 7.0)
@@ -84,6 +81,16 @@ class BackflushCommon(AccountTestInvoicingCommon):
                 **values,
             }
         )
+
+    @classmethod
+    def _backflush_accounts(cls):
+        """The category accounts every backflush trigger needs, as create values."""
+        return {
+            "property_backflush_conversion_account_id": cls.applied.id,
+            "property_backflush_usage_variance_account_id": cls.usage_variance.id,
+            "property_backflush_scrap_variance_account_id": cls.scrap_variance.id,
+            "property_backflush_production_variance_account_id": cls.production_variance.id,
+        }
 
     @classmethod
     def _make_product(cls, name, category, standard_price, **values):

@@ -18,10 +18,7 @@ class TestShipmentCostedInputs(BackflushCommon):
             "Assemblies",
             cls.fg,
             property_backflush_trigger="completion",
-            property_backflush_conversion_account_id=cls.applied.id,
-            property_backflush_usage_variance_account_id=cls.usage_variance.id,
-            property_backflush_scrap_variance_account_id=cls.scrap_variance.id,
-            property_backflush_production_variance_account_id=cls.production_variance.id,
+            **cls._backflush_accounts(),
         )
         cls.assembly = cls._make_product("Assembly", cls.assemblies_categ, 40.0)
 

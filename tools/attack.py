@@ -162,10 +162,7 @@ def ensure_user(admin, login, groups, company, other_company):
 
 def create_shipment_plant(admin, plant):
     """A Shipment-costed product made of the demo's components, 30 units on hand."""
-    accounts = {
-        name: stress.account(admin, code, kind)
-        for name, (code, kind) in stress.CATEGORY_ACCOUNTS.items()
-    }
+    accounts = stress.category_accounts(admin)
     category = admin.call(
         "product.category",
         "create",
@@ -177,31 +174,10 @@ def create_shipment_plant(admin, plant):
         },
     )
     admin.call("product.category", "write", [category], {"property_backflush_trigger": "shipment"})
-    product = admin.call(
-        "product.product",
-        "create",
-        {
-            "name": "Attack shipped widget",
-            "is_storable": True,
-            "categ_id": category,
-            "standard_price": 100.0,
-            "backflush_conversion_cost": 10.0,
-        },
+    shipped = stress.made_product(
+        admin, "Attack shipped widget", category, plant.components, 100.0, 10.0
     )
-    (template,) = admin.call("product.product", "read", [product], ["product_tmpl_id"])
-    bom = admin.call(
-        "mrp.bom",
-        "create",
-        {
-            "product_tmpl_id": template["product_tmpl_id"][0],
-            "product_qty": 1.0,
-            "consumption": "flexible",
-            "bom_line_ids": [
-                [0, 0, {"product_id": component, "product_qty": 1.0}]
-                for component in plant.components
-            ],
-        },
-    )
+    product, bom = shipped.product, shipped.bom
     order = admin.call(
         "mrp.production", "create", {"product_id": product, "bom_id": bom, "product_qty": 30.0}
     )

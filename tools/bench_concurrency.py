@@ -74,29 +74,9 @@ def build_plant(admin, name, valuation, trigger, accounts):
             for index in range(COMPONENTS)
         ],
     )
-    product = admin.call(
-        "product.product",
-        "create",
-        {
-            "name": f"Concurrency {name} finished",
-            "is_storable": True,
-            "categ_id": finished_category,
-            "standard_price": 40.0,
-            "backflush_conversion_cost": 5.0,
-        },
+    return stress.made_product(
+        admin, f"Concurrency {name} finished", finished_category, components, 40.0, 5.0
     )
-    (template,) = admin.call("product.product", "read", [product], ["product_tmpl_id"])
-    bom = admin.call(
-        "mrp.bom",
-        "create",
-        {
-            "product_tmpl_id": template["product_tmpl_id"][0],
-            "product_qty": 1.0,
-            "consumption": "flexible",
-            "bom_line_ids": [[0, 0, {"product_id": c, "product_qty": 1.0}] for c in components],
-        },
-    )
-    return stress.Plant(product, bom, components, None)
 
 
 def set_up(ctx, admin, per_phase_kind):
@@ -105,10 +85,7 @@ def set_up(ctx, admin, per_phase_kind):
     {"floor": [ids], "backflush": [ids]}."""
     fixes = []
     stress.ensure_company(admin, fixes)
-    accounts = {
-        name: stress.account(admin, code, kind)
-        for name, (code, kind) in stress.CATEGORY_ACCOUNTS.items()
-    }
+    accounts = stress.category_accounts(admin)
     location = stress.find_plant_location(admin)
     orders = {}
     for name, valuation, trigger in (

@@ -325,6 +325,11 @@ CATEGORY_ACCOUNTS = {
 }
 
 
+def category_accounts(admin):
+    """{category account field: account id} of CATEGORY_ACCOUNTS, created when missing."""
+    return {name: account(admin, code, kind) for name, (code, kind) in CATEGORY_ACCOUNTS.items()}
+
+
 def ensure_category(admin, plant, fixes):
     """The finished product's category: standard, automated, Completion, all accounts."""
     (product,) = admin.call("product.product", "read", [plant.product], ["categ_id"])
@@ -391,15 +396,21 @@ def create_plant(admin):
         )
         for index in range(2)
     ]
+    return made_product(admin, "Stress finished", finished_category, components, 30.0, 10.0)
+
+
+def made_product(admin, name, category, components, standard_price, conversion_cost):
+    """A storable product of ``category`` with a bill of one of each of ``components``
+    (flexible consumption): a Plant without its location."""
     product = admin.call(
         "product.product",
         "create",
         {
-            "name": "Stress finished",
+            "name": name,
             "is_storable": True,
-            "categ_id": finished_category,
-            "standard_price": 30.0,
-            "backflush_conversion_cost": 10.0,
+            "categ_id": category,
+            "standard_price": standard_price,
+            "backflush_conversion_cost": conversion_cost,
         },
     )
     (template,) = admin.call("product.product", "read", [product], ["product_tmpl_id"])

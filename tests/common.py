@@ -48,7 +48,7 @@ class BackflushCommon(AccountTestInvoicingCommon):
             "Finished goods",
             cls.fg,
             property_backflush_trigger="completion",
-            **cls._backflush_accounts(),
+            **cls._backflush_account_values(),
             property_backflush_clearing_account_id=cls.clearing.id,
         )
         cls.component_a = cls._make_product("Component A", cls.components_categ, 7.0)
@@ -83,7 +83,7 @@ class BackflushCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _backflush_accounts(cls):
+    def _backflush_account_values(cls):
         """The category accounts every backflush trigger needs, as create values."""
         return {
             "property_backflush_conversion_account_id": cls.applied.id,

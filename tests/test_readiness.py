@@ -18,7 +18,7 @@ class TestShipmentCostedInputs(BackflushCommon):
             "Assemblies",
             cls.fg,
             property_backflush_trigger="completion",
-            **cls._backflush_accounts(),
+            **cls._backflush_account_values(),
         )
         cls.assembly = cls._make_product("Assembly", cls.assemblies_categ, 40.0)
 

@@ -61,7 +61,7 @@ class MrpBackflushReadiness(models.AbstractModel):
         if not category.property_stock_valuation_account_id:
             problems.append(
                 self.env._(
-                    "Category %(category)s has no Stock Valuation Account account.",
+                    "Category %(category)s has no Stock Valuation Account.",
                     category=category.display_name,
                 )
             )
@@ -238,22 +238,18 @@ class MrpBackflushReadiness(models.AbstractModel):
     def _boms_using_problems(self, products, exclude=None, trigger_of=None):
         """The bills that consume or make one of ``products`` while it is (or, with
         ``trigger_of`` {category: trigger}, would be) Shipment-costed, as sentences."""
+        trigger_of = trigger_of or {}
         lines = self.env["mrp.bom.line"].search([("product_id", "in", products.ids)])
         byproducts = self.env["mrp.bom.byproduct"].search([("product_id", "in", products.ids)])
         boms = (lines.bom_id | byproducts.bom_id) - (exclude or self.env["mrp.bom"])
         problems = []
         for bom, inputs in self._bom_inputs(boms).items():
             company = bom.company_id or self.env.company
-            used = inputs & products
-            if trigger_of is None:
-                costed = self._shipment_costed(used, company)
-            else:
-                costed = used.filtered(
-                    lambda product, company=company: (
-                        trigger_of.get(product.categ_id) == TRIGGER_SHIPMENT
-                        and bool(product.with_company(company)._backflush_bom())
-                    )
-                )
+            costed = (inputs & products).filtered(
+                lambda product, company=company: product.with_company(
+                    company
+                )._backflush_is_shipment_costed(trigger_of.get(product.categ_id))
+            )
             if costed:
                 problems.append(self._shipment_costed_input_sentence(bom.display_name, costed))
         return problems

@@ -140,14 +140,13 @@ class ProductProduct(models.Model):
             self, bom_type="normal", company_id=self.env.company.id
         )[self]
 
-    def _backflush_is_shipment_costed(self):
+    def _backflush_is_shipment_costed(self, trigger=None):
         """Whether backflush costs this product when it is shipped: its category's trigger
-        is Shipment and it is made (a bill of materials); bought ones keep Odoo's
-        valuation. Read in the current company."""
+        (or ``trigger``, one it is about to get) is Shipment and it is made (a bill of
+        materials); bought ones keep Odoo's valuation. Read in the current company."""
         self.ensure_one()
-        return self.categ_id._backflush_trigger() == TRIGGER_SHIPMENT and bool(
-            self._backflush_bom()
-        )
+        trigger = trigger or self.categ_id._backflush_trigger()
+        return trigger == TRIGGER_SHIPMENT and bool(self._backflush_bom())
 
     def _backflush_valuation_account(self):
         """The stock valuation account of the product's category (RIP for components)."""

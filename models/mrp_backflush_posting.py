@@ -481,15 +481,21 @@ class MrpBackflushPosting(models.Model):
                 )
 
     def _log_line(self):
+        """The entry by its number and amount. On an order the number links the register
+        record, which everyone who reads the order's chatter may open (Manufacturing /
+        User and the readers of the books; the entry itself is for accounting users and
+        its link would give the others an Access Error) and which links the entry; on a
+        transfer, whose stock users may open neither, it is plain text."""
         entry = self.move_id
         kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
-        link = Markup('<a href="#" data-oe-model="account.move" data-oe-id="%s">%s</a>') % (
-            entry.id,
-            entry.name,
-        )
+        number = entry.name
+        if self.production_id:
+            number = Markup(
+                '<a href="#" data-oe-model="mrp.backflush.posting" data-oe-id="%s">%s</a>'
+            ) % (self.id, entry.name)
         return Markup(self.env._("%(kind)s posted by backflush costing: %(entry)s, %(amount)s")) % {
             "kind": kind,
-            "entry": link,
+            "entry": number,
             "amount": formatLang(self.env, entry.amount_total, currency_obj=self.currency_id),
         }
 

@@ -46,14 +46,18 @@ class TestCompletion(BackflushCommon):
         self.assertEqual(layers.account_move_id, entry)
         self.assertAmount(sum(layers.mapped("value")), 3100.0 - 1900.0, "layers")
         self.assertFalse(self._balance(self.production_cost))
-        # The order's chatter says what was posted, with a link to the entry.
+        # The order's chatter says what was posted: the entry's number, linking its
+        # register record (which links the entry), and its amount.
+        posting = production.backflush_posting_ids
         log = production.message_ids.filtered(lambda message: entry.name in message.body)
         self.assertEqual(len(log), 1)
-        self.assertIn(f'data-oe-id="{entry.id}"', log.body)
+        self.assertIn(
+            f'data-oe-model="mrp.backflush.posting" data-oe-id="{posting.id}">{entry.name}</a>',
+            log.body,
+        )
         self.assertIn("Completion posted by backflush costing", log.body)
         self.assertIn("3,100.00", log.body)
         # The register links order and entry both ways.
-        posting = production.backflush_posting_ids
         self.assertEqual(len(posting), 1)
         self.assertEqual(production.backflush_posting_count, 1)
         self.assertEqual(posting.move_id, entry)

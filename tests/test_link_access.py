@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import Form, tagged
 
 from .common import BackflushCommon
@@ -48,3 +50,35 @@ class TestLinkAccess(BackflushCommon):
         action = production.with_user(operator).action_view_backflush_postings()
         self.assertEqual(action["res_model"], "mrp.backflush.posting")
         Form(production.backflush_posting_ids.with_user(operator))
+
+    def _chatter_links(self, record):
+        """(model, id) of every record link in ``record``'s chatter."""
+        bodies = "".join(record.message_ids.mapped("body"))
+        return [
+            (model, int(record_id))
+            for model, record_id in re.findall(
+                r'data-oe-model="([\w.]+)" data-oe-id="(\d+)"', bodies
+            )
+        ]
+
+    def test_operator_opens_every_link_in_the_order_chatter(self):
+        production = self._done_order()
+        operator = self._make_user("bf_chatter_operator", "mrp.group_mrp_user")
+        links = self._chatter_links(production)
+        self.assertIn(("mrp.backflush.posting", production.backflush_posting_ids.id), links)
+        for model, record_id in links:
+            record = self.env[model].browse(record_id).with_user(operator)
+            record.check_access("read")
+            Form(record)  # the form the link opens, as the operator loads it
+
+    def test_a_transfer_chatter_names_the_entry_without_a_link_its_stock_user_cannot_open(self):
+        self._force_trigger(self.finished_categ, "shipment")
+        self._receive(self.finished, 5)
+        stock_user = self._make_user("bf_chatter_stock_user", "stock.group_stock_user")
+        picking = self._deliver(self.finished, 5)
+        entry = self._picking_entries(picking)
+        self.assertEqual(len(entry), 1)
+        log = picking.message_ids.filtered(lambda message: entry.name in message.body)
+        self.assertEqual(len(log), 1, "the chatter names the entry")
+        for model, record_id in self._chatter_links(picking):
+            self.env[model].browse(record_id).with_user(stock_user).check_access("read")

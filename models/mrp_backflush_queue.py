@@ -5,7 +5,7 @@ import threading
 from markupsafe import Markup
 from psycopg2 import errors
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -74,10 +74,29 @@ class MrpBackflushQueue(models.AbstractModel):
                 for event, pending in deferred
             ]
         )
-        cron = self.env.ref("mrp_backflush.ir_cron_backflush_post_pending", False)
-        if cron and cron.sudo().active:
-            cron.sudo()._trigger()
+        self._wake_pending_poster()
         return postings
+
+    @api.model
+    def _wake_pending_poster(self):
+        """Wake the scheduled action that posts pending postings, unless a wake-up is
+        already due: the closes of a busy shift then cost one indexed look-up each, not
+        a trigger row each (ir.cron._trigger) and a cron run per close, and the action
+        posts them together. A close that commits while the action runs, after it took
+        its batch, is posted at the next wake-up or run (every 5 minutes)."""
+        cron = self.env.ref("mrp_backflush.ir_cron_backflush_post_pending", False)
+        if not cron:
+            return
+        cron = cron.sudo()
+        due = (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count(
+                [("cron_id", "=", cron.id), ("call_at", "<=", fields.Datetime.now())], limit=1
+            )
+        )
+        if not due and cron.active:
+            cron._trigger()
 
     @api.model
     def _dump_pending(self, pending):

@@ -54,6 +54,22 @@ class TestDeferredPosting(BackflushCommon):
         posting.with_user(self.accountant).action_retry()
         self.assertEqual(len(self._backflush_entries(production)), 1, "posted exactly once")
 
+    def test_a_busy_shift_wakes_the_scheduled_action_once(self):
+        cron = self.env.ref("mrp_backflush.ir_cron_backflush_post_pending")
+        Trigger = self.env["ir.cron.trigger"]
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+
+        first, second = self._complete(2), self._complete(3)
+
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]),
+            1,
+            "the second close finds the first's wake-up due and adds none",
+        )
+        self.assertEqual((first | second).backflush_posting_ids.mapped("state"), ["pending"] * 2)
+        self.Posting._cron_post_pending()
+        self.assertEqual((first | second).backflush_posting_ids.mapped("state"), ["posted"] * 2)
+
     def test_missing_configuration_at_posting_time_fails_and_says_so(self):
         production = self._complete(10)
         self.finished_categ.property_backflush_usage_variance_account_id = False

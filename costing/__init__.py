@@ -4,7 +4,7 @@ Importable as ``odoo.addons.mrp_backflush.costing`` inside Odoo and as ``costing
 pure tests, hence relative imports only.
 """
 
-from .close import EARLIER_PERIODS, CloseResult, ConversionClose, close_entry
+from .close import EARLIER_PERIODS, WRITE_OFF, CloseResult, ConversionClose, close_entry
 from .completion import completion_entry
 from .lines import condensed
 from .money import compare, is_zero, round_money
@@ -66,6 +66,7 @@ __all__ = [
     "CONVERSION",
     "CONVERSION_CONTROL",
     "EARLIER_PERIODS",
+    "WRITE_OFF",
     "FINISHED",
     "LINE_KINDS",
     "MATERIAL",

@@ -108,6 +108,11 @@ class CloseResult:
 EARLIER_PERIODS = "earlier_periods"
 """Label of the lines that close what was left over in periods already closed."""
 
+WRITE_OFF = "write_off"
+"""Label of the line that writes the under- or over-applied conversion costs off (a
+production variance line, for the register's and the ledger's totals, but not one a
+completion makes)."""
+
 
 def _rounded(balances: Mapping[AccountKey, Decimal], rounding: Decimal) -> dict:
     """The balances rounded half-up to the quantum, without those that round to zero."""
@@ -122,7 +127,8 @@ def close_entry(close: ConversionClose) -> CloseResult:
     dropped.  Lines, in order: per applied account the opposite of its balance (kind
     CONVERSION, normally a debit); per control account the opposite of its balance (kind
     CONVERSION_CONTROL, normally a credit); then, unless it is zero, the difference on
-    the write-off account (kind PRODUCTION_VARIANCE, positive = debit = under-applied).
+    the write-off account (kind PRODUCTION_VARIANCE, label WRITE_OFF, positive = debit =
+    under-applied).
     The earlier periods' leftovers come, the same way, on lines of their own (label
     EARLIER_PERIODS) before the write-off. After the entry every applied and control
     account has a zero balance for the period and the earlier closed periods.
@@ -151,7 +157,9 @@ def close_entry(close: ConversionClose) -> CloseResult:
             earlier_difference = _sum(control.values()) + _sum(applied.values())
     difference = control_total - applied_total
     if difference != 0:
-        lines.append(EntryLine(close.write_off_account, difference, PRODUCTION_VARIANCE))
+        lines.append(
+            EntryLine(close.write_off_account, difference, PRODUCTION_VARIANCE, label=WRITE_OFF)
+        )
     summary = CompletionSummary(
         finished_value=ZERO,
         material_standard=ZERO,

@@ -14,6 +14,7 @@ from ..costing import (
     ROUNDING,
     SCRAP_VARIANCE,
     USAGE_VARIANCE,
+    WRITE_OFF,
     condensed,
 )
 from ..costing.values import (
@@ -77,6 +78,10 @@ ENTRY_CREATE_CONTEXT = {
 # Journal item label suffixes by costing line label.
 LINE_NOTES = {
     EARLIER_PERIODS: _lt("left over from periods already closed"),
+}
+# Labels that name a line instead of its kind.
+LINE_TITLES = {
+    WRITE_OFF: _lt("under-/over-applied conversion costs written off"),
 }
 
 
@@ -188,6 +193,8 @@ class MrpBackflushEntry(models.AbstractModel):
     @api.model
     def _line_label(self, line):
         """What a costing EntryLine is, in words: its kind, and its label if it has one."""
+        if line.label in LINE_TITLES:
+            return str(LINE_TITLES[line.label])
         if line.label:
             return f"{LINE_LABELS[line.kind]} ({LINE_NOTES[line.label]})"
         return str(LINE_LABELS[line.kind])

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
@@ -230,6 +232,38 @@ class TestConversionClose(BackflushCommon):
     def test_variance_disposition_defaults_to_production_variance(self):
         wizard = self._wizard(disposition="variance")
         self.assertEqual(wizard.target_account_id, self.production_variance)
+
+    def test_preview_lists_why_it_cannot_post_and_previews_nothing(self):
+        self._incur_conversion(1260.0)
+        self._buy_textbook_materials()
+        self._complete(100)
+        form = Form(self.env["mrp.backflush.conversion.close.wizard"])
+        form.date_from = self.month_start
+        form.date_to = self.month_end
+        wizard = form.save()  # no control account chosen
+
+        self.assertIn("Choose the Conversion Costs Control accounts", wizard.problems)
+        self.assertFalse(wizard.preview_line_ids, "no write-off of everything applied")
+        with self.assertRaisesRegex(UserError, "Choose the Conversion Costs Control"):
+            wizard.action_post()
+
+        wizard.control_account_ids = self.control
+        self.assertFalse(wizard.problems)
+        write_off = wizard.preview_line_ids.filtered(
+            lambda line: line.account_id == wizard.target_account_id
+        )
+        self.assertEqual(write_off.label, "under-/over-applied conversion costs written off")
+
+    def test_nothing_to_close_offers_no_post(self):
+        wizard = self._wizard()
+        self.assertFalse(wizard.problems)
+        self.assertFalse(wizard.preview_line_ids)
+        views = wizard.get_views([(False, "form")])
+        arch = etree.fromstring(views["views"]["form"]["arch"])
+        [post] = arch.xpath("//footer/button[@name='action_post']")
+        self.assertEqual(post.get("invisible"), "problems or not preview_line_ids")
+        with self.assertRaisesRegex(UserError, "Nothing to close"):
+            wizard.action_post()
 
     def test_preview_equals_posted_entry(self):
         self._incur_conversion(1260.0)

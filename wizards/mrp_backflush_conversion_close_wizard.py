@@ -1,4 +1,5 @@
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
 from ..models.mrp_backflush_period_close import CloseRequest
@@ -115,6 +116,10 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
         help="Costs booked into periods already closed, after their close: this close "
         "clears them too (on lines of their own), so that nothing is stranded.",
     )
+    problems = fields.Text(
+        compute="_compute_preview",
+        help="Why this close cannot be posted as it stands; nothing is previewed then.",
+    )
     preview_line_ids = fields.One2many(
         "mrp.backflush.conversion.close.wizard.preview",
         "wizard_id",
@@ -205,6 +210,19 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
         """The costing Entry this wizard posts (and previews)."""
         return self._close_result().entry
 
+    def _close_problem(self):
+        """Why Post would refuse this close (the rule of mrp.backflush.period.close), or
+        False; nothing while the range is being entered."""
+        self.ensure_one()
+        if not (self.company_id and self.date_from and self.date_to):
+            return False
+        Close = self.env["mrp.backflush.period.close"].with_company(self.company_id)
+        try:
+            Close._check_closable(self._close_request())
+        except UserError as error:
+            return error.args[0]
+        return False
+
     @api.depends(*PREVIEW_DEPENDS)
     def _compute_preview(self):
         for wizard in self:
@@ -213,11 +231,15 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
             wizard.applied_total = float(result.applied_total)
             wizard.difference = float(result.difference)
             wizard.earlier_difference = float(result.earlier_difference)
+            wizard.problems = wizard._close_problem()
 
     @api.depends(*PREVIEW_DEPENDS)
     def _compute_preview_line_ids(self):
         Entry = self.env["mrp.backflush.entry"]
         for wizard in self:
+            if wizard._close_problem():  # no preview of an entry that will not post
+                wizard.preview_line_ids = [Command.clear()]
+                continue
             wizard.preview_line_ids = [Command.clear()] + [
                 Command.create(
                     {

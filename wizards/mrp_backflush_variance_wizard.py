@@ -140,12 +140,13 @@ class MrpBackflushVarianceWizard(models.TransientModel):
             problems = wizard._problems() if wizard.production_id else []
             wizard.problems = "\n".join(problems) or False
 
-    @api.depends("production_id", "line_ids.product_id", "line_ids.quantity")
+    @api.depends("problems", "production_id", "line_ids.product_id", "line_ids.quantity")
     def _compute_preview(self):
         for wizard in self:
             lines = [Command.clear()]
             production = wizard.production_id
-            if production and wizard.line_ids and production._backflush_is_backflushed():
+            # No preview of an entry that will not post: the problems say why.
+            if production and wizard.line_ids and not wizard.problems:
                 try:
                     entry = wizard._preview_entry()
                 except UserError:

@@ -70,6 +70,11 @@ registry.category("web_tour.tours").add("mrp_backflush_accountant_tour", {
             trigger: ".modal div[name=line_ids] .o_data_row.text-danger td[name=on_hand_qty]:contains(20.00)",
         },
         {
+            content: "No entry previewed and Post disabled while a problem is listed",
+            trigger:
+                ".modal:not(:has(div[name=preview_line_ids]:visible)):not(:has(footer button[name=action_post])) footer button.o_backflush_post_disabled:disabled",
+        },
+        {
             trigger: ".modal div[name=line_ids] .o_data_row td[name=quantity]",
             run: "click",
         },

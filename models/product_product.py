@@ -28,6 +28,27 @@ class ProductProduct(models.Model):
         conversion = to_decimal(self.backflush_conversion_cost) or None
         return unit_standard(self._backflush_bom_value(bom), conversion_per_unit=conversion)
 
+    def _backflush_conversion_note(self):
+        """The conversion standard in force per unit and where it comes from, in words."""
+        self.ensure_one()
+        if self.backflush_conversion_cost:
+            return self.env._(
+                "In force: %s per unit, this field.",
+                self._backflush_amount(self.backflush_conversion_cost),
+            )
+        bom = self._backflush_bom()
+        if not bom:
+            return self.env._("No bill of materials: no conversion cost is applied.")
+        try:
+            conversion = self._backflush_unit_standard(bom).conversion_per_unit
+        except UserError as error:
+            return error.args[0]
+        return self.env._(
+            "In force: %(amount)s per unit, from the operations of %(bom)s (this field is zero).",
+            amount=self._backflush_amount(conversion),
+            bom=bom.display_name,
+        )
+
     def _backflush_bom_value(self, bom, depth=0):
         """``bom`` as the plain value the costing core takes, kits exploded recursively."""
         self.ensure_one()
@@ -177,22 +198,7 @@ class ProductProduct(models.Model):
                     ", ".join(not_standard.mapped("display_name")),
                 )
             )
-        changes = []
-        for product in self:
-            standard = product._backflush_unit_standard(boms[product])
-            old_price = product.standard_price
-            product.standard_price = float(standard.total_per_unit)
-            changes.append(
-                self.env._(
-                    "%(product)s: standard price %(old)s -> %(new)s (material %(material)s + "
-                    "conversion %(conversion)s).",
-                    product=product.display_name,
-                    old=product._backflush_amount(old_price),
-                    new=product._backflush_amount(product.standard_price),
-                    material=product._backflush_amount(standard.material_per_unit),
-                    conversion=product._backflush_amount(standard.conversion_per_unit),
-                )
-            )
+        changes = [product._backflush_roll_up_one(boms[product]) for product in self]
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -205,6 +211,37 @@ class ProductProduct(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _backflush_roll_up_one(self, bom):
+        """Roll this product's standard up from ``bom``; say what changed, in words, and
+        when it did, in the product's chatter."""
+        self.ensure_one()
+        standard = self._backflush_unit_standard(bom)
+        currency = self.env.company.currency_id
+        old_price, new_price = self.standard_price, float(standard.total_per_unit)
+        figures = {
+            "product": self.display_name,
+            "old": self._backflush_amount(old_price),
+            "new": self._backflush_amount(new_price),
+            "material": self._backflush_amount(standard.material_per_unit),
+            "conversion": self._backflush_amount(standard.conversion_per_unit),
+        }
+        if not currency.compare_amounts(old_price, new_price):
+            return self.env._(
+                "%(product)s: standard price unchanged at %(old)s (material %(material)s + "
+                "conversion %(conversion)s).",
+                **figures,
+            )
+        self.standard_price = new_price
+        change = self.env._(
+            "%(product)s: standard price %(old)s -> %(new)s (material %(material)s + "
+            "conversion %(conversion)s).",
+            **figures,
+        )
+        self.product_tmpl_id._message_log(
+            body=self.env._("Roll up standard cost (backflush): %s", change)
+        )
+        return change
 
     def _backflush_amount(self, amount):
         """``amount`` in the company currency, as the user reads it (e.g. "$ 31.00")."""

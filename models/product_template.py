@@ -13,11 +13,27 @@ class ProductTemplate(models.Model):
         "materials (expected minutes x work centre cost per hour).",
     )
 
+    backflush_conversion_note = fields.Char(
+        string="Conversion Standard in Force",
+        compute="_compute_backflush_conversion_note",
+        help="The conversion cost per unit that completions are costed at, and where it "
+        "comes from: this field, or the operations of the bill of materials when it is zero.",
+    )
+
     backflush_trigger = fields.Selection(
         related="categ_id.property_backflush_trigger",
         string="Backflush Trigger (category)",
         help="The backflush trigger of the product's category, in the current company.",
     )
+
+    @api.depends_context("company")
+    @api.depends("backflush_conversion_cost", "product_variant_ids", "bom_ids")
+    def _compute_backflush_conversion_note(self):
+        for template in self:
+            variants = template.product_variant_ids
+            template.backflush_conversion_note = (
+                variants._backflush_conversion_note() if len(variants) == 1 else False
+            )
 
     @api.constrains("categ_id")
     def _check_backflush_shipment_costed_inputs(self):

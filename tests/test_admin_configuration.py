@@ -244,6 +244,41 @@ class TestProductForm(BackflushCommon):
         self.assertIn("material", message)
         self.assertIn("19.00", message)
         self.assertIn("12.00", message)
+        logged = self.finished.product_tmpl_id.message_ids.filtered(
+            lambda message: "Roll up standard cost" in message.body
+        )
+        self.assertEqual(len(logged), 1, "the change is in the product's chatter")
+        self.assertIn("31.00", logged.body)
+
+        again = self.finished.product_tmpl_id.action_backflush_roll_up()
+        self.assertIn("unchanged at", again["params"]["message"])
+        self.assertEqual(
+            len(
+                self.finished.product_tmpl_id.message_ids.filtered(
+                    lambda message: "Roll up standard cost" in message.body
+                )
+            ),
+            1,
+            "nothing changed: nothing logged",
+        )
+
+    def test_product_form_shows_the_conversion_standard_in_force_and_its_source(self):
+        workcenter = self.env["mrp.workcenter"].create({"name": "Paint", "costs_hour": 60.0})
+        self.bom.operation_ids = [
+            Command.create(
+                {"name": "Paint", "workcenter_id": workcenter.id, "time_cycle_manual": 12.0}
+            )
+        ]
+        template = self.finished.product_tmpl_id
+        self.assertIn("12.00 per unit, this field", template.backflush_conversion_note)
+        template.backflush_conversion_cost = 0.0
+        template.invalidate_recordset(["backflush_conversion_note"])
+        note = template.backflush_conversion_note
+        self.assertIn("12.00 per unit, from the operations of", note)
+        self.assertIn("this field is zero", note)
+        views = template.get_views([(False, "form")])
+        arch = etree.fromstring(views["views"]["form"]["arch"])
+        self.assertTrue(arch.xpath("//field[@name='backflush_conversion_note']"))
 
 
 @tagged("post_install", "-at_install")

@@ -453,6 +453,10 @@ class MrpBackflushPosting(models.Model):
             "period_start": event.period_start,
             "period_end": event.period_end,
             "note": event.note,
+            # Zero, not empty, outside a close: a pivot sums them to 0.00, not blank.
+            "conversion_closed": 0.0,
+            "conversion_incurred": 0.0,
+            "conversion_written_off": 0.0,
         }
         if event.kind == EVENT_PERIOD_CLOSE:  # its own columns, see _register_figures
             vals.update(self.env["mrp.backflush.period.close"]._register_figures(event))

@@ -11,6 +11,7 @@ from odoo.tools.safe_eval import safe_eval
 from .common import BackflushCommon
 
 MIGRATION = Path(__file__).parent.parent / "migrations" / "18.0.1.3.0" / "post-migrate.py"
+MIGRATION_1_4 = Path(__file__).parent.parent / "migrations" / "18.0.1.4.0" / "post-migrate.py"
 
 
 @tagged("post_install", "-at_install")
@@ -174,10 +175,106 @@ class TestAccountantReview(BackflushCommon):
         arch = etree.fromstring(form["views"]["form"]["arch"])
         self.assertTrue(arch.xpath("//field[@name='scrap_ids']//field[@name='scrap_qty']"))
         self.assertTrue(arch.xpath("//field[@name='scrap_variance']"))
-        for view_type in ("list", "pivot"):
-            views = self.env["mrp.backflush.posting"].get_views([(False, view_type)])
-            arch = etree.fromstring(views["views"][view_type]["arch"])
-            self.assertTrue(arch.xpath("//field[@name='scrap_variance']"), view_type)
+        views = self.env["mrp.backflush.posting"].get_views([(False, "list")])
+        arch = etree.fromstring(views["views"]["list"]["arch"])
+        self.assertTrue(arch.xpath("//field[@name='scrap_variance']"))
+
+    def _register_rows(self, postings):
+        """``postings`` as the accountant's register list reads them (web_search_read
+        with the list view's fields)."""
+        Posting = self.env["mrp.backflush.posting"].with_user(self.accountant)
+        views = Posting.get_views([(False, "list")])
+        arch = etree.fromstring(views["views"]["list"]["arch"])
+        names = {node.get("name") for node in arch.xpath("//list/field")}
+        spec = {name: {} for name in names if Posting._fields[name].type not in ("many2one",)}
+        spec.update({name: {"fields": {"display_name": {}}} for name in names - set(spec)})
+        rows = Posting.web_search_read([("id", "in", postings.ids)], spec)["records"]
+        return {row["id"]: row for row in rows}
+
+    def test_a_component_scrap_is_listed_under_the_scrapped_product(self):
+        self._scrap_wizard([(self.component_a, 2)]).action_post()
+        self._scrap_wizard([(self.finished, 3)]).action_post()
+        self._scrap_wizard([(self.finished, 1), (self.component_a, 4)]).action_post()
+        scraps = self.production.backflush_posting_ids.filtered(lambda p: p.kind == "scrap")
+        components, finished, both = scraps.sorted("id")
+        rows = self._register_rows(scraps)
+
+        self.assertEqual(rows[components.id]["moved_label"], "Component A")
+        self.assertEqual(rows[components.id]["moved_quantity"], 2.0)
+        self.assertEqual(rows[components.id]["moved_uom_id"]["display_name"], "Units")
+        self.assertFalse(rows[components.id]["quantity"], "no finished unit scrapped")
+        self.assertEqual(rows[finished.id]["moved_label"], "Finished P")
+        self.assertEqual(rows[finished.id]["moved_quantity"], 3.0)
+        self.assertEqual(rows[both.id]["moved_label"], "2 products")
+        self.assertFalse(rows[both.id]["moved_uom_id"], "no one quantity for two products")
+        self.assertEqual(rows[both.id]["quantity"], 1.0, "the finished units scrapped")
+        self.assertEqual(both.moved_product_id, self.env["product.product"])
+        self.assertEqual(components.moved_product_id, self.component_a)
+        # A completion reads as before: the finished product and its units.
+        completion = self._register_rows(self.completion)[self.completion.id]
+        self.assertEqual(completion["moved_label"], "Finished P")
+        self.assertEqual(completion["moved_quantity"], 100.0)
+        self.assertEqual(completion["origin_name"], self.production.name)
+        self.assertEqual(completion["move_name"], self.completion.move_id.name)
+        self.assertAmount(completion["entry_amount"], self.completion.move_id.amount_total, "")
+
+    def test_register_list_shows_what_an_accountant_reads_first(self):
+        views = self.env["mrp.backflush.posting"].get_views([(False, "list")])
+        arch = etree.fromstring(views["views"]["list"]["arch"])
+        shown = [
+            node.get("name")
+            for node in arch.xpath("//list/field")
+            if not node.get("optional") and node.get("column_invisible") not in ("True", "1")
+        ]
+        self.assertEqual(
+            shown,
+            [
+                "date",
+                "kind",
+                "origin_name",
+                "moved_label",
+                "moved_quantity",
+                "entry_amount",
+                "move_name",
+                "state",
+            ],
+        )
+
+    def test_pivot_reads_amounts_by_kind_and_month_with_zero_close_columns(self):
+        self._incur_conversion(1260.0)
+        self._close_month()
+        views = self.env["mrp.backflush.posting"].get_views([(False, "pivot")])
+        arch = etree.fromstring(views["views"]["pivot"]["arch"])
+        self.assertEqual(
+            [(node.get("name"), node.get("type")) for node in arch.xpath("//field")],
+            [("date", "row"), ("kind", "col"), ("entry_amount", "measure")],
+        )
+        self.assertEqual(arch.xpath("//field[@name='date']")[0].get("interval"), "month")
+        groups = self.env["mrp.backflush.posting"].read_group(
+            [("company_id", "=", self.company.id)],
+            ["conversion_closed:sum", "conversion_written_off:sum"],
+            ["kind"],
+        )
+        by_kind = {group["kind"]: group for group in groups}
+        self.assertEqual(by_kind["completion"]["conversion_closed"], 0.0, "0.00, not blank")
+        self.assertEqual(by_kind["completion"]["conversion_written_off"], 0.0)
+
+    def test_migration_zeroes_the_close_columns_outside_closes(self):
+        self.env.cr.execute(
+            "UPDATE mrp_backflush_posting SET conversion_closed = NULL, "
+            "conversion_incurred = NULL, conversion_written_off = NULL WHERE id = %s",
+            [self.completion.id],
+        )
+        spec = importlib.util.spec_from_file_location("bf_migration_1_4", MIGRATION_1_4)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "18.0.1.3.0")
+        self.env.cr.execute(
+            "SELECT conversion_closed, conversion_incurred, conversion_written_off "
+            "FROM mrp_backflush_posting WHERE id = %s",
+            [self.completion.id],
+        )
+        self.assertEqual(self.env.cr.fetchone(), (0, 0, 0))
 
     def test_register_empty_state_says_it_is_filtered_and_names_every_kind(self):
         action = self.env.ref("mrp_backflush.mrp_backflush_posting_action")
@@ -259,7 +356,13 @@ class TestAccountantReview(BackflushCommon):
         self.assertAmount(line_b.on_hand_qty, 20.0, "B on hand")
         self.assertFalse(line_b.exceeds_on_hand)
         self.assertIn("1.200,00 Units requested but only 20,00 on hand", wizard.problems)
-        self.assertTrue(wizard.preview_line_ids, "the entry is previewed with the problem")
+        self.assertFalse(wizard.preview_line_ids, "no entry previewed that will not post")
+        views = wizard.get_views([(False, "form")])
+        arch = etree.fromstring(views["views"]["form"]["arch"])
+        [post] = arch.xpath("//footer/button[@name='action_post']")
+        self.assertIn("problems", post.get("invisible"), "Post hidden while problems are listed")
+        [disabled] = arch.xpath("//footer/button[not(@name) and @string='Post']")
+        self.assertIn("not problems", disabled.get("invisible"))
         with self.assertRaisesRegex(UserError, "only 20,00 on hand"):
             wizard.action_post()
 

@@ -65,7 +65,7 @@ class AccountMove(models.Model):
                     "The journal items of %(entries)s cannot be added, deleted, or changed in "
                     "account, amount, product or quantity: backflush costing posted them and "
                     "keeps them in the Backflush Register. Undo the event itself instead "
-                    "(unbuild, return, Record scrap / variance).",
+                    "(unbuild, return, Record Scrap / Variance).",
                     entries=", ".join(backflushed.mapped("name")),
                 )
             )
@@ -92,7 +92,7 @@ class AccountMove(models.Model):
                     "kept in the Backflush Register, so they cannot be reset to draft, "
                     "cancelled, deleted or reversed by hand. Undo their events instead: "
                     "unbuild the order, return the delivery, or record the difference with "
-                    "Record scrap / variance.",
+                    "Record Scrap / Variance.",
                     entries=", ".join(backflushed.mapped("name")),
                 )
             )

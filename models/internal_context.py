@@ -34,7 +34,7 @@ class InternalSwitch:
         return records.env.context.get(self.key) is self
 
 
-# The Record scrap / variance wizard posts its scraps itself, in one entry per order.
+# The Record Scrap / Variance wizard posts its scraps itself, in one entry per order.
 SCRAP_BATCH = InternalSwitch("backflush_scrap_batch")
 # A deferred or queued shipment posted later: reconcile its interim items, post nothing.
 INTERIM_ONLY = InternalSwitch("backflush_interim_only")

@@ -231,7 +231,7 @@ class MrpBackflushPosting(models.Model):
                 self.env._(
                     "The Backflush Register is a record of what was posted: only its note "
                     "can be edited. To change a posting, undo its event (unbuild, return, "
-                    "Record scrap / variance)."
+                    "Record Scrap / Variance)."
                 )
             )
         return super().write(vals)

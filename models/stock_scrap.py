@@ -75,7 +75,7 @@ class StockScrap(models.Model):
         at standard (dated ``date``, if given), as sentences; none when they can.
 
         Both entry points run these: Odoo's Scrap button (stock.scrap.do_scrap) and the
-        Record scrap / variance wizard, which also previews them before Post.
+        Record Scrap / Variance wizard, which also previews them before Post.
         """
         problems = []
         if production.state not in states:

@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import Form, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -147,6 +149,45 @@ class BackflushCommon(AccountTestInvoicingCommon):
             [str(self.company.id), trigger, category.id],
         )
         category.invalidate_recordset(["property_backflush_trigger"])
+
+    @classmethod
+    def _route(cls, bom, minutes_per_unit=12.0):
+        """Work orders switched on as Settings does it (Manufacturing > Work Orders), and
+        one operation on ``bom`` in a work centre at 60.00 an hour; returns the centre."""
+        cls.env.ref("base.group_user").implied_ids |= cls.env.ref("mrp.group_mrp_routings")
+        workcenter = cls.env["mrp.workcenter"].create(
+            {"name": "Assembly (routed)", "costs_hour": 60.0, "time_efficiency": 100.0}
+        )
+        bom.operation_ids = [
+            Command.create(
+                {
+                    "name": "Assemble",
+                    "workcenter_id": workcenter.id,
+                    "time_cycle_manual": minutes_per_unit,
+                }
+            )
+        ]
+        return workcenter
+
+    def _log_time(self, production, minutes):
+        """``minutes`` of productive time logged on the order's work order, as a worker
+        starting and stopping it does."""
+        workorder = production.workorder_ids
+        self.assertEqual(len(workorder), 1)
+        productive = self.env["mrp.workcenter.productivity.loss"].search(
+            [("loss_type", "=", "productive")], limit=1
+        )
+        now = fields.Datetime.now()
+        self.env["mrp.workcenter.productivity"].create(
+            {
+                "workorder_id": workorder.id,
+                "workcenter_id": workorder.workcenter_id.id,
+                "loss_id": productive.id,
+                "date_start": now - timedelta(minutes=minutes),
+                "date_end": now,
+            }
+        )
+        return workorder
 
     # ---- flow helpers ---------------------------------------------------
 

@@ -383,15 +383,23 @@ class TestAccountantReview(BackflushCommon):
         self.assertAmount(sum(found.mapped("balance")), line.ledger_balance, "drill-down")
 
     def test_open_register_shows_its_date_as_a_facet(self):
+        self.env["res.lang"]._activate_lang("en_US").write({"date_format": "%d/%m/%Y"})
         check = self.env["mrp.backflush.reconciliation"].create({"date": self.today})
         action = check.action_open_register()
-        self.assertEqual(action["context"], {"search_default_accounting_date": str(self.today)})
+        self.assertEqual(
+            action["context"],
+            {
+                "search_default_accounted_up_to_check": 1,
+                "backflush_accounted_up_to": str(self.today),
+            },
+        )
+        self.assertIn(self.today.strftime("%d/%m/%Y"), action["name"], "the user's format")
         self.assertNotIn("accounting_date", str(action["domain"]), "no hidden date domain")
         views = self.env["mrp.backflush.posting"].get_views([(False, "search")])
         arch = etree.fromstring(views["views"]["search"]["arch"])
-        [field] = arch.xpath("//field[@name='accounting_date']")
-        domain = safe_eval(field.get("filter_domain"), {"raw_value": str(self.today)})
+        [facet] = arch.xpath("//filter[@name='accounted_up_to_check']")
+        domain = safe_eval(facet.get("domain"), action["context"])
         postings = self.env["mrp.backflush.posting"].search(domain + action["domain"])
         self.assertEqual(postings, self.completion)
-        earlier = safe_eval(field.get("filter_domain"), {"raw_value": "2000-01-01"})
+        earlier = safe_eval(facet.get("domain"), {"backflush_accounted_up_to": "2000-01-01"})
         self.assertFalse(self.env["mrp.backflush.posting"].search(earlier))

@@ -1,6 +1,3 @@
-from datetime import timedelta
-
-from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
@@ -17,37 +14,14 @@ class TestRoutedOrderAccess(BackflushCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Work orders switched on as Settings does it (Manufacturing > Work Orders).
-        cls.env.ref("base.group_user").implied_ids |= cls.env.ref("mrp.group_mrp_routings")
-        cls.workcenter = cls.env["mrp.workcenter"].create(
-            {"name": "Assembly (routed)", "costs_hour": 60.0, "time_efficiency": 100.0}
-        )
-        cls.bom.operation_ids = [
-            fields.Command.create(
-                {"name": "Assemble", "workcenter_id": cls.workcenter.id, "time_cycle_manual": 12.0}
-            )
-        ]
+        cls.workcenter = cls._route(cls.bom)
 
     def _routed_done_order(self):
         """10 units made through one work order with 30 minutes logged, then done."""
         self._receive(self.component_a, 20)
         self._receive(self.component_b, 10)
         production = self._make_mo(10)
-        workorder = production.workorder_ids
-        self.assertEqual(len(workorder), 1)
-        productive = self.env["mrp.workcenter.productivity.loss"].search(
-            [("loss_type", "=", "productive")], limit=1
-        )
-        now = fields.Datetime.now()
-        self.env["mrp.workcenter.productivity"].create(
-            {
-                "workorder_id": workorder.id,
-                "workcenter_id": self.workcenter.id,
-                "loss_id": productive.id,
-                "date_start": now - timedelta(minutes=30),
-                "date_end": now,
-            }
-        )
+        workorder = self._log_time(production, 30)
         self.assertTrue(workorder.time_ids)
         production = self._produce(production, 10)
         self._mark_done(production)

@@ -10,15 +10,18 @@ class TestTourAccountant(BackflushCommon, HttpCase):
     superuser."""
 
     def test_accountant_tour(self):
+        self._route(self.bom)
         self._receive(self.component_a, 220)  # 20 left after the order
         self._receive(self.component_b, 120)
         production = self._make_mo(100)
+        self._log_time(production, 90)
         self._mark_done(production)
-        # Accounting / Accountant; Manufacturing / User to open the order's form (its
-        # component moves); no inventory or accounting administrator rights.
+        # Backflush Costing / Accountant alone: no Manufacturing, inventory or accounting
+        # administrator rights. The order is routed, with time logged (issue 16, 1).
         accountant = self._make_user(
-            "bf_tour_accountant", "account.group_account_user,mrp.group_mrp_user"
+            "bf_tour_accountant", "mrp_backflush.group_backflush_accountant"
         )
+        self.assertFalse(accountant.has_group("mrp.group_mrp_user"))
         self.assertFalse(accountant.has_group("account.group_account_manager"))
         self.assertFalse(accountant._is_superuser())
 

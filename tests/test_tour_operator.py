@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from .tour_common import BackflushTourCommon
@@ -60,11 +62,24 @@ class TestBackflushOperatorTour(BackflushTourCommon):
                 "backflush_conversion_cost": 12.0,
             }
         )
+        # A routed plant (Manufacturing > Work Orders on), the normal case of a plant
+        # that costs conversion: one operation, time logged on its work order.
+        self.env.ref("base.group_user").implied_ids |= self.env.ref("mrp.group_mrp_routings")
+        workcenter = self.env["mrp.workcenter"].create({"name": "BFO Cell", "costs_hour": 60.0})
         bom = self.env["mrp.bom"].create(
             {
                 "product_tmpl_id": gadget.product_tmpl_id.id,
                 "product_qty": 1.0,
                 "bom_line_ids": [Command.create({"product_id": component.id, "product_qty": 2})],
+                "operation_ids": [
+                    Command.create(
+                        {
+                            "name": "Assemble",
+                            "workcenter_id": workcenter.id,
+                            "time_cycle_manual": 12,
+                        }
+                    )
+                ],
             }
         )
         self.env["stock.quant"].with_context(inventory_mode=True).create(
@@ -85,6 +100,16 @@ class TestBackflushOperatorTour(BackflushTourCommon):
         )
         production.action_confirm()
         self.assertFalse(production.backflush_configuration_warning)
+        now = fields.Datetime.now()
+        self.env["mrp.workcenter.productivity"].create(
+            {
+                "workorder_id": production.workorder_ids.id,
+                "workcenter_id": workcenter.id,
+                "loss_id": self.env.ref("mrp.block_reason7").id,  # Productive
+                "date_start": now - timedelta(minutes=45),
+                "date_end": now,
+            }
+        )
 
         self.start_tour("/odoo", "mrp_backflush_operator_tour", login=operator.login)
 

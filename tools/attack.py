@@ -9,7 +9,7 @@ Odoo's ``default_*`` values for the register's and the entries' fields, Odoo's
 ``check_move_validity``, ``active_test`` and ``location``):
 
 - every public method that moves stock or posts: mark done, scrap, a delivery, an
-  inventory adjustment, an unbuild, the Record scrap / variance wizard with forged
+  inventory adjustment, an unbuild, the Record Scrap / Variance wizard with forged
   hidden fields, Retry on the register;
 - create, write and unlink on the register, on backflush entries and their items, and
   a reversal of an entry through Odoo's wizard;

@@ -262,7 +262,7 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
             "res_model": "account.move",
             "res_id": posting.move_id.id,
             "view_mode": "form",
-            "target": "current",
+            "target": "main",  # opened from the menu: a new trail, not one more crumb
         }
 
 

@@ -2,7 +2,7 @@
 mrp.backflush.books (which reads both) and costing.reconciliation (the arithmetic)."""
 
 from odoo import Command, api, fields, models
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 from ..models.mrp_backflush_books import AMOUNT_FIELDS
 
@@ -173,7 +173,13 @@ class MrpBackflushReconciliation(models.TransientModel):
             "mrp_backflush.mrp_backflush_posting_action"
         )
         action["domain"] = [("company_id", "=", self.company_id.id)]
-        action["context"] = {"search_default_accounting_date": fields.Date.to_string(self.date)}
+        action["context"] = {
+            "search_default_accounted_up_to_check": 1,
+            "backflush_accounted_up_to": fields.Date.to_string(self.date),
+        }
+        action["name"] = self.env._(
+            "Backflush Register accounted up to %s", format_date(self.env, self.date)
+        )
         action["target"] = "current"
         return action
 

@@ -187,6 +187,10 @@ class MrpBackflushVarianceWizard(models.TransientModel):
             "mrp_backflush.mrp_backflush_posting_action"
         )
         action.update({"res_id": postings.id, "view_mode": "form", "views": [(False, "form")]})
+        if not self.env.context.get("default_production_id"):
+            # Opened from the menu: the posting starts a new trail, on the menu's breadcrumbs
+            # each post would pile one more.
+            action["target"] = "main"
         return action
 
     def _lock_for_posting(self):

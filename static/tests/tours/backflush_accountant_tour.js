@@ -11,6 +11,16 @@ import { registry } from "@web/core/registry";
 
 registry.category("web_tour.tours").add("mrp_backflush_accountant_tour", {
     steps: () => [
+        // ---- the routed order: its work orders and the time logged ---------------
+        {
+            content: "The order's Work Orders tab",
+            trigger: ".o_form_view .o_notebook a.nav-link:contains(Work Orders)",
+            run: "click",
+        },
+        {
+            content: "Its work order with the time logged (90 minutes)",
+            trigger: ".o_form_view div[name=workorder_ids] .o_data_row:contains(Assemble) td[name=duration]:contains(90:00)",
+        },
         // ---- the entry, from the order ------------------------------------------
         {
             content: "The order's Backflush smart button",
@@ -149,7 +159,7 @@ registry.category("web_tour.tours").add("mrp_backflush_accountant_tour", {
         },
         {
             content: "The register shows its date filter as a facet",
-            trigger: ".o_searchview .o_searchview_facet:contains(Accounted up to)",
+            trigger: ".o_searchview .o_searchview_facet:contains(Accounted up to the check)",
         },
         {
             trigger: ".o_list_view .o_data_row td[name=kind]:contains(Scrap)",

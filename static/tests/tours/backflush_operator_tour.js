@@ -81,5 +81,19 @@ registry.category("web_tour.tours").add("mrp_backflush_operator_tour", {
         {
             trigger: ".o_form_view .o_field_widget[name=production_id]:contains(BFO/MO/0001), .o_list_view .o_data_row:contains(BFO/MO/0001)",
         },
+        {
+            content: "back to the order",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains(BFO/MO/0001-001)",
+            run: "click",
+        },
+        {
+            content: "its chatter names the entry, linking the register line an operator may open",
+            trigger: ".o-mail-Message-body:contains(Completion posted by backflush costing) a[data-oe-model='mrp.backflush.posting']",
+            run: "click",
+        },
+        {
+            content: "the register line opens: no Access Error",
+            trigger: "body:not(:has(.o_error_dialog)) .o_form_view .o_field_widget[name=production_id]:contains(BFO/MO/0001-001)",
+        },
     ],
 });

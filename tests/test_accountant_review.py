@@ -398,8 +398,10 @@ class TestAccountantReview(BackflushCommon):
         views = self.env["mrp.backflush.posting"].get_views([(False, "search")])
         arch = etree.fromstring(views["views"]["search"]["arch"])
         [facet] = arch.xpath("//filter[@name='accounted_up_to_check']")
-        domain = safe_eval(facet.get("domain"), action["context"])
+        domain = safe_eval(facet.get("domain"), {"context": action["context"]})
         postings = self.env["mrp.backflush.posting"].search(domain + action["domain"])
         self.assertEqual(postings, self.completion)
-        earlier = safe_eval(facet.get("domain"), {"backflush_accounted_up_to": "2000-01-01"})
+        earlier = safe_eval(
+            facet.get("domain"), {"context": {"backflush_accounted_up_to": "2000-01-01"}}
+        )
         self.assertFalse(self.env["mrp.backflush.posting"].search(earlier))

@@ -25,7 +25,11 @@ class TestBackflushAdminTour(BackflushTourCommon):
             {"name": "BFT Component", "is_storable": True, "standard_price": 7.0}
         )
 
+        routed = self._routed_done_order("BFR", 75)
+
         self.start_tour("/odoo", "mrp_backflush_admin_tour", login=admin.login)
+
+        self.assertEqual(routed.workorder_ids.duration, 75.0, "the tour only read the order")
 
         category = self.env["product.category"].search([("name", "=", "BFT Finished Goods")])
         self.assertEqual(category.property_backflush_trigger, "shipment")

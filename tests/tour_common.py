@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user
 
 
@@ -40,3 +42,93 @@ class BackflushTourCommon(HttpCase):
         return cls.env["account.account"].create(
             {"code": code, "name": name, "account_type": account_type}
         )
+
+    @classmethod
+    def _routed_done_order(cls, prefix, minutes_logged):
+        """A backflushed order (trigger Completion) made through one work order with
+        ``minutes_logged`` of productive time logged, done: the normal case of a plant
+        that costs conversion (Manufacturing > Work Orders on)."""
+        cls.env.ref("base.group_user").implied_ids |= cls.env.ref("mrp.group_mrp_routings")
+        account = cls._account
+        common = {"property_cost_method": "standard", "property_valuation": "real_time"}
+        components = cls.env["product.category"].create(
+            {
+                "name": f"{prefix} Components",
+                "property_stock_valuation_account_id": account(
+                    f"{prefix}.RIP", f"{prefix} RIP", "asset_current"
+                ).id,
+                **common,
+            }
+        )
+        finished = cls.env["product.category"].create(
+            {
+                "name": f"{prefix} Finished",
+                "property_stock_valuation_account_id": account(
+                    f"{prefix}.FG", f"{prefix} FG", "asset_current"
+                ).id,
+                "property_backflush_trigger": "completion",
+                "property_backflush_conversion_account_id": account(f"{prefix}.APP", "A").id,
+                "property_backflush_usage_variance_account_id": account(f"{prefix}.USE", "U").id,
+                "property_backflush_scrap_variance_account_id": account(f"{prefix}.SCR", "S").id,
+                "property_backflush_production_variance_account_id": account(
+                    f"{prefix}.PRV", "P"
+                ).id,
+                **common,
+            }
+        )
+        part = cls.env["product.product"].create(
+            {
+                "name": f"{prefix} Part",
+                "is_storable": True,
+                "categ_id": components.id,
+                "standard_price": 7.0,
+            }
+        )
+        made = cls.env["product.product"].create(
+            {
+                "name": f"{prefix} Assembly",
+                "is_storable": True,
+                "categ_id": finished.id,
+                "standard_price": 26.0,
+            }
+        )
+        workcenter = cls.env["mrp.workcenter"].create(
+            {"name": f"{prefix} Cell", "costs_hour": 60.0}
+        )
+        bom = cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": made.product_tmpl_id.id,
+                "bom_line_ids": [Command.create({"product_id": part.id, "product_qty": 2})],
+                "operation_ids": [
+                    Command.create(
+                        {
+                            "name": "Assemble",
+                            "workcenter_id": workcenter.id,
+                            "time_cycle_manual": 12,
+                        }
+                    )
+                ],
+            }
+        )
+        cls.env["stock.quant"].with_context(inventory_mode=True).create(
+            {"product_id": part.id, "location_id": cls.stock_location.id, "inventory_quantity": 20}
+        ).action_apply_inventory()
+        production = cls.env["mrp.production"].create(
+            {"name": f"{prefix}/MO/0001", "product_id": made.id, "bom_id": bom.id, "product_qty": 5}
+        )
+        production.action_confirm()
+        now = fields.Datetime.now()
+        cls.env["mrp.workcenter.productivity"].create(
+            {
+                "workorder_id": production.workorder_ids.id,
+                "workcenter_id": workcenter.id,
+                "loss_id": cls.env.ref("mrp.block_reason7").id,  # Productive
+                "date_start": now - timedelta(minutes=minutes_logged),
+                "date_end": now,
+            }
+        )
+        production.qty_producing = 5
+        production.move_raw_ids.picked = True
+        production.button_mark_done()
+        assert production.state == "done" and production.backflush_posting_ids
+        return production

@@ -199,5 +199,38 @@ registry.category("web_tour.tours").add("mrp_backflush_admin_tour", {
             content: "the form shows the new cost",
             trigger: ".o_field_widget[name=standard_price] input:value(19.00)",
         },
+        {
+            content: "and the conversion standard in force, with its source",
+            trigger: ".o_field_widget[name=backflush_conversion_note]:contains(12.00 per unit, this field)",
+        },
+        // ---- a routed order with time logged, as its administrator opens it ----------
+        ...stepUtils.goToAppSteps("mrp.menu_mrp_root", "open Manufacturing"),
+        {
+            trigger: ".o_searchview_facet .o_facet_remove",
+            run: "click",
+        },
+        {
+            content: "the routed order, done",
+            trigger: ".o_list_view .o_data_row td:contains(BFR/MO/0001)",
+            run: "click",
+        },
+        {
+            content: "its Work Orders tab",
+            trigger: ".o_form_view .o_notebook a.nav-link:contains(Work Orders)",
+            run: "click",
+        },
+        {
+            content: "the time logged on its work order (75 minutes)",
+            trigger: ".o_form_view div[name=workorder_ids] .o_data_row:contains(Assemble) td[name=duration]:contains(75:00)",
+        },
+        {
+            content: "its chatter names the entry and links its register line",
+            trigger: ".o-mail-Message-body:contains(Completion posted by backflush costing) a[data-oe-model='mrp.backflush.posting']",
+            run: "click",
+        },
+        {
+            content: "the register line opens",
+            trigger: "body:not(:has(.o_error_dialog)) .o_form_view .o_field_widget[name=production_id]:contains(BFR/MO/0001)",
+        },
     ],
 });

@@ -140,9 +140,11 @@ class WaitSampler(threading.Thread):
         self.lock_waits = Counter()
 
     def run(self):
+        # Autocommit and no "with conn": psycopg2 2.9 opens a transaction for that block,
+        # and PostgreSQL keeps one snapshot of pg_stat_activity per transaction.
         conn = psycopg2.connect(self.ctx.conn.dsn)
         conn.autocommit = True
-        with conn, conn.cursor() as cr:
+        with conn.cursor() as cr:
             while not self.stop.wait(SAMPLE_EVERY):
                 cr.execute(self.QUERY, (self.ctx.db,))
                 self.samples += 1

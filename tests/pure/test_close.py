@@ -42,6 +42,8 @@ def test_textbook_under_applied():
         ("COGS", D(60_000), PRODUCTION_VARIANCE),
     ]
     assert result.entry.total_debit == result.entry.total_credit == D(1_260_000)
+    # The write-off is a production variance line labelled as the close's own.
+    assert [line.label for line in result.entry.lines_of(PRODUCTION_VARIANCE)] == ["write_off"]
     assert result.control_total == D(1_260_000)
     assert result.applied_total == D(1_200_000)
     assert result.difference == D(60_000)
@@ -259,7 +261,7 @@ def test_difference_sign_matches_the_write_off_line(close):
 
 
 def test_costs_booked_late_into_a_closed_period_are_closed_on_lines_of_their_own():
-    from costing import EARLIER_PERIODS
+    from costing import EARLIER_PERIODS, WRITE_OFF
 
     result = close_entry(
         ConversionClose(
@@ -274,7 +276,7 @@ def test_costs_booked_late_into_a_closed_period_are_closed_on_lines_of_their_own
         ("APPLIED", D(1_000), None),
         ("CONTROL", D(-1_000), None),
         ("CONTROL", D(-250), EARLIER_PERIODS),
-        ("COGS", D(250), None),
+        ("COGS", D(250), WRITE_OFF),
     ]
     assert result.earlier_difference == D(250)
     assert result.control_total == D(1_250)

@@ -16,6 +16,7 @@ from .reconciliation import (
     reconciliation_rows,
 )
 from .reversal import retarget, reversal_entry
+from .revaluation import HELD_MATERIAL, RevaluationResult, revaluation_entry
 from .shipment import Shipment, ShipmentAccounts, ShipmentResult, shipment_entry
 from .standard import MAX_KIT_DEPTH, unit_standard
 from .summary import summarize
@@ -29,6 +30,7 @@ from .values import (
     MATERIAL,
     OUTPUT,
     PRODUCTION_VARIANCE,
+    REVALUATION,
     ROUNDING,
     SCRAP_VARIANCE,
     TRIGGER_COMPLETION,
@@ -68,11 +70,13 @@ __all__ = [
     "EARLIER_PERIODS",
     "WRITE_OFF",
     "FINISHED",
+    "HELD_MATERIAL",
     "LINE_KINDS",
     "MATERIAL",
     "MAX_KIT_DEPTH",
     "OUTPUT",
     "PRODUCTION_VARIANCE",
+    "REVALUATION",
     "ROUNDING",
     "SCRAP_VARIANCE",
     "TRIGGERS",
@@ -102,6 +106,7 @@ __all__ = [
     "Operation",
     "ProductKey",
     "ReconciliationRow",
+    "RevaluationResult",
     "RoundingResidueTooLarge",
     "Scrap",
     "ScrappedComponent",
@@ -118,6 +123,7 @@ __all__ = [
     "is_zero",
     "reconciliation_rows",
     "retarget",
+    "revaluation_entry",
     "reversal_entry",
     "round_money",
     "scrap_entry",

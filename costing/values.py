@@ -50,6 +50,8 @@ EVENT_PERIOD_CLOSE = "period_close"
 EVENT_ADJUSTMENT = "adjustment"
 """Finished units costed at shipment entering or leaving stock other than by delivery,
 return, scrap or their order: an inventory count, a vendor receipt or return."""
+EVENT_REVALUATION = "revaluation"
+"""A change of standard revalued in what Odoo does not revalue (costing.revaluation)."""
 EVENT_KINDS = (
     EVENT_COMPLETION,
     EVENT_SHIPMENT,
@@ -57,6 +59,7 @@ EVENT_KINDS = (
     EVENT_REVERSAL,
     EVENT_PERIOD_CLOSE,
     EVENT_ADJUSTMENT,
+    EVENT_REVALUATION,
 )
 
 # Kinds of entry lines.
@@ -73,6 +76,8 @@ OUTPUT = "output"
 SCRAP_VARIANCE = "scrap_variance"
 CONVERSION_CONTROL = "conversion_control"
 """Actual conversion costs (labour and overhead), zeroed by a period close."""
+REVALUATION = "revaluation"
+"""The standard cost revaluation account, counterpart of a change of standard."""
 LINE_KINDS = (
     FINISHED,
     MATERIAL,
@@ -85,6 +90,7 @@ LINE_KINDS = (
     OUTPUT,
     SCRAP_VARIANCE,
     CONVERSION_CONTROL,
+    REVALUATION,
 )
 
 

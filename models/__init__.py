@@ -23,3 +23,4 @@ from . import mrp_bom_line
 from . import mrp_bom_byproduct
 from . import mrp_production_backflushed
 from . import mrp_backflush_posting_columns
+from . import mrp_backflush_revaluation

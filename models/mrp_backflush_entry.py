@@ -8,9 +8,11 @@ from ..costing import (
     CONVERSION_CONTROL,
     EARLIER_PERIODS,
     FINISHED,
+    HELD_MATERIAL,
     MATERIAL,
     OUTPUT,
     PRODUCTION_VARIANCE,
+    REVALUATION,
     ROUNDING,
     SCRAP_VARIANCE,
     USAGE_VARIANCE,
@@ -20,6 +22,7 @@ from ..costing import (
 from ..costing.values import (
     EVENT_ADJUSTMENT,
     EVENT_COMPLETION,
+    EVENT_REVALUATION,
     EVENT_REVERSAL,
     EVENT_SCRAP,
     EVENT_SHIPMENT,
@@ -41,6 +44,7 @@ LINE_KINDS = [
     (SCRAP_VARIANCE, "Scrap variance"),
     (CONVERSION_CONTROL, "Conversion costs control"),
     (ROUNDING, "Rounding difference"),
+    (REVALUATION, "Standard cost revaluation"),
 ]
 # Journal item labels by line kind.
 LINE_LABELS = {
@@ -54,6 +58,7 @@ LINE_LABELS = {
     OUTPUT: _lt("delivered at standard"),
     SCRAP_VARIANCE: _lt("scrap variance"),
     CONVERSION_CONTROL: _lt("conversion costs incurred, closed"),
+    REVALUATION: _lt("standard cost revaluation"),
     ROUNDING: _lt("rounding difference"),
 }
 # What the material lines of an entry hold, by event kind: the quantities consumed or
@@ -64,6 +69,7 @@ MATERIAL_LABELS = {
     EVENT_SHIPMENT: _lt("material at standard (bill of materials)"),
     EVENT_ADJUSTMENT: _lt("material at standard (bill of materials)"),
     EVENT_REVERSAL: _lt("material reversed"),
+    EVENT_REVALUATION: _lt("material held for finished units on hand, revalued"),
 }
 # Creating an entry logs nothing in its chatter and subscribes nobody: the register
 # record and the order's chatter are its trace, and the entry never changes afterwards
@@ -78,6 +84,7 @@ ENTRY_CREATE_CONTEXT = {
 # Journal item label suffixes by costing line label.
 LINE_NOTES = {
     EARLIER_PERIODS: _lt("left over from periods already closed"),
+    HELD_MATERIAL: _lt("held for finished units on hand"),
 }
 # Labels that name a line instead of its kind.
 LINE_TITLES = {

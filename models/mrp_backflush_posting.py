@@ -14,6 +14,7 @@ from ..costing.values import (
     EVENT_ADJUSTMENT,
     EVENT_COMPLETION,
     EVENT_PERIOD_CLOSE,
+    EVENT_REVALUATION,
     EVENT_REVERSAL,
     EVENT_SCRAP,
     EVENT_SHIPMENT,
@@ -32,6 +33,7 @@ POSTING_KINDS = [
     (EVENT_REVERSAL, "Reversal"),
     (EVENT_PERIOD_CLOSE, "Period close"),
     (EVENT_ADJUSTMENT, "Stock adjustment"),
+    (EVENT_REVALUATION, "Revaluation"),
 ]
 
 

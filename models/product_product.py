@@ -19,6 +19,30 @@ from ..costing.values import TRIGGER_SHIPMENT
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
+    def write(self, vals):
+        """A change of standard also revalues the material held for finished units on hand
+        costed at shipment (mrp.backflush.revaluation), in the same transaction; Odoo's
+        own revaluation of the product's stock runs in super (stock_account's
+        product.product.write, _change_standard_price). Products that such units hold
+        are written one by one, so that each change is valued from the standards it
+        found."""
+        if "standard_price" not in vals:
+            return super().write(vals)
+        Revaluation = self.env["mrp.backflush.revaluation"]
+        # Standard prices only: Odoo moves an average or FIFO cost on every receipt.
+        holders = {
+            product: Revaluation._holders(product) if product.cost_method == "standard" else []
+            for product in self
+        }
+        held = self.filtered(lambda product: holders[product])
+        result = super(ProductProduct, self - held).write(vals) if self - held else True
+        for product in held:
+            before = Revaluation._before_change(product, holders[product])
+            old_price = product.standard_price
+            result = super(ProductProduct, product).write(vals) and result
+            Revaluation._after_change(product, before, old_price)
+        return result
+
     def _backflush_unit_standard(self, bom):
         """Material and conversion standard of one unit of ``self`` (its UoM) made by ``bom``.
 

@@ -41,6 +41,15 @@ class ResCompany(models.Model):
         "for the accounting. The configuration is then checked when posting: a posting "
         "that cannot be made becomes Failed, whatever the setting below.",
     )
+    backflush_revaluation_account_id = fields.Many2one(
+        "account.account",
+        string="Standard Cost Revaluation Account",
+        domain="[('deprecated', '=', False), ('company_ids', 'in', id)]",
+        help="Counterpart of the entry that revalues, when a standard changes, the material "
+        "held in RIP (and sub-assembly accounts) for finished units on hand costed at "
+        "shipment. Empty: the changed product's expense account, Odoo's own counterpart "
+        "when it revalues the product's stock.",
+    )
     backflush_scrap_reason_required = fields.Boolean(
         string="Scrap Reason Required",
         help="Backflush variance wizard: every scrapped line must carry a scrap reason.",

@@ -13,6 +13,11 @@ class ResConfigSettings(models.TransientModel):
     backflush_blocked_posting = fields.Selection(
         related="company_id.backflush_blocked_posting", readonly=False
     )
+    backflush_revaluation_account_id = fields.Many2one(
+        related="company_id.backflush_revaluation_account_id",
+        readonly=False,
+        domain="[('deprecated', '=', False), ('company_ids', 'in', company_id)]",
+    )
     backflush_posting_mode = fields.Selection(
         related="company_id.backflush_posting_mode", readonly=False
     )

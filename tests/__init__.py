@@ -20,3 +20,4 @@ from . import test_operator_journey
 from . import test_readiness
 from . import test_context_keys
 from . import test_routed_order_access
+from . import test_standard_revaluation

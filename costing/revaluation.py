@@ -1,0 +1,98 @@
+"""The revaluation of a change of standard in what Odoo does not revalue.
+
+Odoo revalues a product's own units on hand when its standard price changes. Under the
+'shipment' trigger the material of the finished units on hand is not in their stock
+value but stays in RIP (and in the valuation account of each sub-assembly they hold) at
+the standards of the day their shipment will relieve it. A change of a component's
+standard changes what that shipment will credit; this entry moves RIP by the same
+amount, against a standard cost revaluation account, so that the ledger keeps matching
+the floor (costing.reconciliation) through the change.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .money import _check_rounding
+from .reconciliation import FinishedOnHand, finished_material
+from .values import (
+    MATERIAL,
+    REVALUATION,
+    ZERO,
+    AccountKey,
+    CompletionSummary,
+    Entry,
+    EntryLine,
+    InvalidValue,
+    _sum,
+)
+
+HELD_MATERIAL = "held_material"
+"""Label of the lines that revalue the material held for finished units on hand."""
+
+
+@dataclass(frozen=True)
+class RevaluationResult:
+    """The entry of a change of standard and its figures.
+
+    Attributes:
+      entry: Per account the change of the material held for the finished units on
+        hand (kind MATERIAL, label HELD_MATERIAL), then its opposite on the revaluation
+        account (kind REVALUATION); no lines when nothing changes.
+      difference: The net change of the held material (positive: RIP debited).
+      summary: The register's figures: material_standard is the difference.
+    """
+
+    entry: Entry
+    difference: Decimal
+    summary: CompletionSummary
+
+
+def _held(finished: Iterable[FinishedOnHand], rounding: Decimal) -> dict[AccountKey, Decimal]:
+    held: dict[AccountKey, Decimal] = {}
+    for item in finished:
+        if not isinstance(item, FinishedOnHand):
+            raise InvalidValue(f"finished must hold FinishedOnHand items, got {item!r}")
+        for account, amount in finished_material(item.quantity, item.standard, rounding).items():
+            held[account] = held.get(account, ZERO) + amount
+    return held
+
+
+def revaluation_entry(
+    before: Iterable[FinishedOnHand],
+    after: Iterable[FinishedOnHand],
+    revaluation_account: AccountKey,
+    rounding: Decimal,
+) -> RevaluationResult:
+    """The entry that brings the material held for finished units on hand from the
+    standards of ``before`` to those of ``after`` (the same units, their unit standards
+    before and after the change).
+
+    Each side is what the Reconciliation Check expects (costing.finished_material, rounded
+    per product and component as a shipment credits it), so that after the entry the
+    ledger equals the check's expectation to the cent. The revaluation account takes the
+    opposite of the net change.
+    """
+    _check_rounding(rounding)
+    if revaluation_account is None:
+        raise InvalidValue("a revaluation needs its revaluation account")
+    old, new = _held(before, rounding), _held(after, rounding)
+    lines = []
+    for account in sorted(set(old) | set(new), key=str):
+        change = new.get(account, ZERO) - old.get(account, ZERO)
+        if change != 0:
+            lines.append(EntryLine(account, change, MATERIAL, label=HELD_MATERIAL))
+    difference = _sum(line.amount for line in lines)
+    if difference != 0:
+        lines.append(EntryLine(revaluation_account, -difference, REVALUATION))
+    summary = CompletionSummary(
+        finished_value=ZERO,
+        material_standard=difference,
+        material_actual=ZERO,
+        conversion_standard=ZERO,
+        usage_variance=ZERO,
+        byproduct_value=ZERO,
+        production_variance=ZERO,
+        rounding=ZERO,
+    )
+    return RevaluationResult(Entry(tuple(lines)), difference, summary)

@@ -1,0 +1,138 @@
+import uuid
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..costing import CostingError, revaluation_entry
+from ..costing.event import Event
+from ..costing.money import to_decimal
+from ..costing.values import EVENT_REVALUATION, TRIGGER_SHIPMENT, ZERO
+
+
+class MrpBackflushRevaluation(models.AbstractModel):
+    """A change of standard revalued where Odoo does not revalue it (issue 17, 1).
+
+    Odoo revalues a product's own units on hand when its standard price changes
+    (stock_account product.product.write -> _change_standard_price). Under the shipment
+    trigger the material of finished units on hand stays in RIP and in the account of
+    each sub-assembly they hold, at the standards their shipment will relieve: this posts
+    the change of that material, in the same transaction, as one entry of the backflush
+    journal with a register record of kind Revaluation (costing.revaluation)."""
+
+    _name = "mrp.backflush.revaluation"
+    _description = "Backflush Revaluation of a Change of Standard"
+
+    @api.model
+    def _holders(self, product):
+        """The products costed at shipment in the current company whose unit standard
+        holds ``product``: on their bill of materials, or in a kit on it."""
+        Line = self.env["mrp.bom.line"].sudo()
+        found, kits, seen = self.env["product.product"], product, set()
+        while kits:
+            seen |= set(kits.ids)
+            boms = Line.search([("product_id", "in", kits.ids)]).bom_id
+            kit_boms = boms.filtered(lambda bom: bom.type == "phantom")
+            for bom in boms - kit_boms:
+                found |= bom.product_id or bom.product_tmpl_id.product_variant_ids
+            kit_products = kit_boms.product_id | kit_boms.product_tmpl_id.product_variant_ids
+            kits = kit_products.browse([kit.id for kit in kit_products if kit.id not in seen])
+        company = self.env.company
+        return (
+            found.sudo()
+            .with_company(company)
+            .filtered(lambda holder: holder._backflush_is_shipment_costed())
+        )
+
+    @api.model
+    def _held_standards(self, holders):
+        """``[(holder, UnitStandard)]`` as the standards are now; holders whose standard
+        cannot be computed are left out (the Reconciliation Check names them)."""
+        standards = []
+        for holder in holders:
+            try:
+                standards.append((holder, holder._backflush_unit_standard(holder._backflush_bom())))
+            except (UserError, CostingError):
+                continue
+        return standards
+
+    @api.model
+    def _before_change(self, product, holders):
+        """What ``product``'s coming change of standard must revalue, read before it:
+        ``(holders, standards before)``."""
+        return holders, self._held_standards(holders)
+
+    @api.model
+    def _after_change(self, product, before, old_price):
+        """Post the revaluation of ``product``'s change of standard from ``old_price``,
+        ``before`` being what _before_change read; returns the register record or None."""
+        if not before:
+            return None
+        holders, standards_before = before
+        company = self.env.company
+        Books = self.env["mrp.backflush.books"].sudo().with_company(company)
+        today = fields.Date.context_today(self)
+        held_before = Books._finished_on_hand(company, today, standards_before)
+        held_after = Books._finished_on_hand(company, today, self._held_standards(holders))
+        result = revaluation_entry(
+            held_before,
+            held_after,
+            self._revaluation_account(product).id or None,
+            to_decimal(company.currency_id.rounding),
+        )
+        if not result.entry.lines:
+            return None
+        event = self._event(product, old_price, result)
+        return self.env["mrp.backflush.posting"]._post_events([event])
+
+    @api.model
+    def _revaluation_account(self, product):
+        """The company's Standard Cost Revaluation account, else Odoo's own counterpart of
+        a standard price change: the product's expense account."""
+        account = self.env.company.backflush_revaluation_account_id
+        if not account:
+            account = product.product_tmpl_id.get_product_accounts()["expense"]
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Changing the standard of %(product)s revalues the material held for "
+                    "finished units on hand costed at shipment, and no account takes the "
+                    "difference: set the Standard Cost Revaluation account (Settings > "
+                    "Manufacturing > Backflush Costing) or an expense account on its "
+                    "category.",
+                    product=product.display_name,
+                )
+            )
+        return account
+
+    @api.model
+    def _event(self, product, old_price, result):
+        new_price = product.standard_price
+        name = self.env._(
+            "Revaluation %(product)s: %(old)s -> %(new)s",
+            product=product.display_name,
+            old=product._backflush_amount(old_price),
+            new=product._backflush_amount(new_price),
+        )
+        note = self.env._(
+            "The standard of %(product)s changed from %(old)s to %(new)s: the material held "
+            "for the finished units on hand costed at shipment moves by %(amount)s.",
+            product=product.display_name,
+            old=product._backflush_amount(old_price),
+            new=product._backflush_amount(new_price),
+            amount=product._backflush_amount(result.difference),
+        )
+        return Event(
+            # A change of standard has no record of its own to key on: one key per change.
+            key=f"{EVENT_REVALUATION}:{self.env.company.id}:{product.id}:{uuid.uuid4().hex}",
+            kind=EVENT_REVALUATION,
+            company=self.env.company.id,
+            name=name,
+            ref=name,
+            entry=result.entry,
+            summary=result.summary,
+            quantity=ZERO,
+            date=fields.Date.context_today(self),
+            trigger=TRIGGER_SHIPMENT,
+            product=product.id,
+            note=note,
+        )

@@ -8,10 +8,11 @@ or a variance account).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
 
+from .event import NO_FIGURES
 from .money import _check_rounding, round_money
 from .values import (
     CONVERSION,
@@ -160,16 +161,7 @@ def close_entry(close: ConversionClose) -> CloseResult:
         lines.append(
             EntryLine(close.write_off_account, difference, PRODUCTION_VARIANCE, label=WRITE_OFF)
         )
-    summary = CompletionSummary(
-        finished_value=ZERO,
-        material_standard=ZERO,
-        material_actual=ZERO,
-        conversion_standard=applied_total,
-        usage_variance=ZERO,
-        byproduct_value=ZERO,
-        production_variance=difference,
-        rounding=ZERO,
-    )
+    summary = replace(NO_FIGURES, conversion_standard=applied_total, production_variance=difference)
     return CloseResult(
         Entry(tuple(lines)), control_total, applied_total, difference, summary, earlier_difference
     )

@@ -115,6 +115,20 @@ def _checked_amounts(name: str, amounts: Mapping[AccountKey, Decimal]) -> None:
             raise InvalidValue(f"{name}[{account!r}] must be a finite Decimal, got {amount!r}")
 
 
+def held_material(
+    finished: Iterable[FinishedOnHand], rounding: Decimal
+) -> dict[AccountKey, Decimal]:
+    """{account: material standard held for the finished units of ``finished``}: the sum
+    of their finished_material, what the check expects beside the components on hand."""
+    material: dict[AccountKey, Decimal] = {}
+    for item in finished:
+        if not isinstance(item, FinishedOnHand):
+            raise InvalidValue(f"finished must hold FinishedOnHand items, got {item!r}")
+        for account, amount in finished_material(item.quantity, item.standard, rounding).items():
+            material[account] = material.get(account, ZERO) + amount
+    return material
+
+
 def reconciliation_rows(
     accounts: Iterable[AccountKey],
     ledger: Mapping[AccountKey, Decimal],
@@ -136,12 +150,7 @@ def reconciliation_rows(
     _checked_amounts("ledger", ledger)
     _checked_amounts("components", components)
     _check_rounding(rounding)
-    material: dict[AccountKey, Decimal] = {}
-    for item in finished:
-        if not isinstance(item, FinishedOnHand):
-            raise InvalidValue(f"finished must hold FinishedOnHand items, got {item!r}")
-        for account, amount in finished_material(item.quantity, item.standard, rounding).items():
-            material[account] = material.get(account, ZERO) + amount
+    material = held_material(finished, rounding)
     rows = []
     for account in accounts:
         ledger_balance = round_money(ledger.get(account, ZERO), rounding)

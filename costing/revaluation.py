@@ -10,11 +10,12 @@ the floor (costing.reconciliation) through the change.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from .event import NO_FIGURES
 from .money import _check_rounding
-from .reconciliation import FinishedOnHand, finished_material
+from .reconciliation import FinishedOnHand, held_material
 from .values import (
     MATERIAL,
     REVALUATION,
@@ -48,16 +49,6 @@ class RevaluationResult:
     summary: CompletionSummary
 
 
-def _held(finished: Iterable[FinishedOnHand], rounding: Decimal) -> dict[AccountKey, Decimal]:
-    held: dict[AccountKey, Decimal] = {}
-    for item in finished:
-        if not isinstance(item, FinishedOnHand):
-            raise InvalidValue(f"finished must hold FinishedOnHand items, got {item!r}")
-        for account, amount in finished_material(item.quantity, item.standard, rounding).items():
-            held[account] = held.get(account, ZERO) + amount
-    return held
-
-
 def revaluation_entry(
     before: Iterable[FinishedOnHand],
     after: Iterable[FinishedOnHand],
@@ -76,7 +67,7 @@ def revaluation_entry(
     _check_rounding(rounding)
     if revaluation_account is None:
         raise InvalidValue("a revaluation needs its revaluation account")
-    old, new = _held(before, rounding), _held(after, rounding)
+    old, new = held_material(before, rounding), held_material(after, rounding)
     lines = []
     for account in sorted(set(old) | set(new), key=str):
         change = new.get(account, ZERO) - old.get(account, ZERO)
@@ -85,14 +76,5 @@ def revaluation_entry(
     difference = _sum(line.amount for line in lines)
     if difference != 0:
         lines.append(EntryLine(revaluation_account, -difference, REVALUATION))
-    summary = CompletionSummary(
-        finished_value=ZERO,
-        material_standard=difference,
-        material_actual=ZERO,
-        conversion_standard=ZERO,
-        usage_variance=ZERO,
-        byproduct_value=ZERO,
-        production_variance=ZERO,
-        rounding=ZERO,
-    )
+    summary = replace(NO_FIGURES, material_standard=difference)
     return RevaluationResult(Entry(tuple(lines)), difference, summary)

@@ -393,7 +393,7 @@ class TestAccountantReview(BackflushCommon):
                 "backflush_accounted_up_to": str(self.today),
             },
         )
-        self.assertIn(self.today.strftime("%d/%m/%Y"), action["name"], "the user's format")
+        self.assertIn(self.today.strftime("%d/%m/%Y"), action["display_name"], "user format")
         self.assertNotIn("accounting_date", str(action["domain"]), "no hidden date domain")
         views = self.env["mrp.backflush.posting"].get_views([(False, "search")])
         arch = etree.fromstring(views["views"]["search"]["arch"])

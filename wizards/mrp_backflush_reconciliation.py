@@ -177,7 +177,8 @@ class MrpBackflushReconciliation(models.TransientModel):
             "search_default_accounted_up_to_check": 1,
             "backflush_accounted_up_to": fields.Date.to_string(self.date),
         }
-        action["name"] = self.env._(
+        # The web client titles an action by its display_name first.
+        action["name"] = action["display_name"] = self.env._(
             "Backflush Register accounted up to %s", format_date(self.env, self.date)
         )
         action["target"] = "current"

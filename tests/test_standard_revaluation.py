@@ -102,3 +102,40 @@ class TestStandardRevaluation(BackflushCommon):
 
         revaluation = self._revaluations()
         self.assertEntryBalances(revaluation.move_id, {self.rip: -20.0, expense: 20.0})
+
+    def test_shipment_finished_standard_change_moves_nothing_held(self):
+        self._force_trigger(self.finished_categ, "shipment")
+        self._receive(self.component_a, 40)
+        self._receive(self.component_b, 20)
+        self._complete(20)
+        fg_before = self._balance(self.fg)
+
+        self.finished.standard_price = 35.0  # the finished product's own standard
+
+        self.assertFalse(self._revaluations(), "its material standard did not change")
+        self.assertAmount(self._balance(self.fg), fg_before, "finished goods never used")
+        self.assertEqual(set(self._books_differences().values()), {0.0})
+
+    def test_an_import_of_standards_is_revalued_like_the_form(self):
+        self._force_trigger(self.finished_categ, "shipment")
+        self._receive(self.component_a, 40)
+        self._receive(self.component_b, 20)
+        self._complete(20)
+
+        result = self.env["product.product"].load(
+            [".id", "standard_price"],
+            [[str(self.component_a.id), "7.5"], [str(self.component_b.id), "4"]],
+        )
+
+        self.assertFalse(result["messages"])
+        revaluations = self._revaluations()
+        self.assertEqual(revaluations.product_id, self.component_a | self.component_b)
+        # 20 P: 2 A x +0.50 = +20.00; 1 B x -1.00 = -20.00; one entry per change.
+        amounts = {
+            posting.product_id: posting.move_id.line_ids.filtered(
+                lambda line: line.account_id == self.rip
+            ).balance
+            for posting in revaluations
+        }
+        self.assertEqual(amounts, {self.component_a: 20.0, self.component_b: -20.0})
+        self.assertEqual(set(self._books_differences().values()), {0.0})

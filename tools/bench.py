@@ -156,6 +156,7 @@ class Plant:
                 "property_backflush_trigger": trigger,
                 "property_backflush_conversion_account_id": account(f"{tag}.APP", "expense").id,
                 "property_backflush_usage_variance_account_id": account(f"{tag}.USE", "expense").id,
+                "property_backflush_scrap_variance_account_id": account(f"{tag}.SCR", "expense").id,
                 "property_backflush_production_variance_account_id": account(
                     f"{tag}.PRV", "expense"
                 ).id,
@@ -644,6 +645,11 @@ def own_queries(env, components, serial):
                 env.flush_all()
             finally:
                 cursor_class.execute = real_execute
+            expected = "pending" if scenario == "deferred" else "posted"
+            states = orders.backflush_posting_ids.mapped("state")
+            if states != [expected] * len(orders):
+                # A queued (Failed) posting would be counted as if it were the posting path.
+                raise SystemExit(f"own queries: {scenario} postings are {states}, not {expected}")
         finally:
             env.company.backflush_posting_mode = "immediate"
         result[scenario] = (counts["module"], counts["odoo"])

@@ -49,7 +49,7 @@ class MrpBackflushPostingColumns(models.Model):
         help="What the journal entry moves: the sum of its debits.",
     )
 
-    @api.depends("production_id", "picking_id", "unbuild_id", "period_start", "period_end")
+    @api.depends("kind", "production_id", "picking_id", "unbuild_id", "period_start", "period_end")
     def _compute_origin_name(self):
         for posting in self:
             if posting.kind == EVENT_PERIOD_CLOSE:
@@ -72,7 +72,7 @@ class MrpBackflushPostingColumns(models.Model):
                     {
                         "moved_product_id": False,
                         "moved_label": self.env._("%s products", len(scrapped)),
-                        "moved_quantity": False,
+                        "moved_quantity": 0.0,
                         "moved_uom_id": False,
                     }
                 )

@@ -3,7 +3,7 @@ import uuid
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..costing import CostingError, revaluation_entry
+from ..costing import CostingError, FinishedOnHand, revaluation_entry
 from ..costing.event import Event
 from ..costing.money import to_decimal
 from ..costing.values import EVENT_REVALUATION, TRIGGER_SHIPMENT, ZERO
@@ -21,6 +21,15 @@ class MrpBackflushRevaluation(models.AbstractModel):
 
     _name = "mrp.backflush.revaluation"
     _description = "Backflush Revaluation of a Change of Standard"
+
+    @api.model
+    def _used_in_boms(self, products):
+        """Those of ``products`` on a bill of materials (one query for them all): the
+        others can be held by no finished unit."""
+        if not products:
+            return products
+        lines = self.env["mrp.bom.line"].sudo().search([("product_id", "in", products.ids)])
+        return products & lines.product_id
 
     @api.model
     def _holders(self, product):
@@ -56,23 +65,23 @@ class MrpBackflushRevaluation(models.AbstractModel):
         return standards
 
     @api.model
-    def _before_change(self, product, holders):
-        """What ``product``'s coming change of standard must revalue, read before it:
-        ``(holders, standards before)``."""
-        return holders, self._held_standards(holders)
-
-    @api.model
-    def _after_change(self, product, before, old_price):
-        """Post the revaluation of ``product``'s change of standard from ``old_price``,
-        ``before`` being what _before_change read; returns the register record or None."""
-        if not before:
-            return None
-        holders, standards_before = before
+    def _revalue(self, product, holders, standards_before, old_price):
+        """Post the revaluation of ``product``'s change of standard from ``old_price``:
+        ``holders`` and their ``standards_before`` were read before it. Returns the
+        register record, or None when nothing held moves."""
         company = self.env.company
         Books = self.env["mrp.backflush.books"].sudo().with_company(company)
-        today = fields.Date.context_today(self)
-        held_before = Books._finished_on_hand(company, today, standards_before)
-        held_after = Books._finished_on_hand(company, today, self._held_standards(holders))
+        # A change of price moves no quantity: the units on hand are read once.
+        held_before = Books._finished_on_hand(
+            company, fields.Date.context_today(self), standards_before
+        )
+        standard_after = {holder.id: standard for holder, standard in self._held_standards(holders)}
+        # A holder whose standard cannot be computed on either side is left out of both.
+        held_before = [item for item in held_before if item.product in standard_after]
+        held_after = [
+            FinishedOnHand(item.product, item.quantity, standard_after[item.product])
+            for item in held_before
+        ]
         result = revaluation_entry(
             held_before,
             held_after,

@@ -30,17 +30,15 @@ class ProductProduct(models.Model):
             return super().write(vals)
         Revaluation = self.env["mrp.backflush.revaluation"]
         # Standard prices only: Odoo moves an average or FIFO cost on every receipt.
-        holders = {
-            product: Revaluation._holders(product) if product.cost_method == "standard" else []
-            for product in self
-        }
-        held = self.filtered(lambda product: holders[product])
+        used = Revaluation._used_in_boms(self.filtered(lambda p: p.cost_method == "standard"))
+        holders = {product: Revaluation._holders(product) for product in used}
+        held = used.filtered(lambda product: holders[product])
         result = super(ProductProduct, self - held).write(vals) if self - held else True
         for product in held:
-            before = Revaluation._before_change(product, holders[product])
+            standards_before = Revaluation._held_standards(holders[product])
             old_price = product.standard_price
             result = super(ProductProduct, product).write(vals) and result
-            Revaluation._after_change(product, before, old_price)
+            Revaluation._revalue(product, holders[product], standards_before, old_price)
         return result
 
     def _backflush_unit_standard(self, bom):

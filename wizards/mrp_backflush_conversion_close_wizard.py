@@ -237,7 +237,7 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
     def _compute_preview_line_ids(self):
         Entry = self.env["mrp.backflush.entry"]
         for wizard in self:
-            if wizard._close_problem():  # no preview of an entry that will not post
+            if wizard.problems:  # no preview of an entry that will not post
                 wizard.preview_line_ids = [Command.clear()]
                 continue
             wizard.preview_line_ids = [Command.clear()] + [

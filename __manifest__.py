@@ -3,7 +3,7 @@
     "name": "MRP Backflush Costing",
     "summary": "Backflush costing: post material and conversion at standard when good "
     "units are completed, and catch deviations as variances",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "Manufacturing/Manufacturing",
     "website": "https://github.com/mrp-backflush/mrp_backflush",
     "author": "mrp_backflush developers",
@@ -21,6 +21,7 @@
         "views/mrp_production_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "views/mrp_backflush_standard_update_views.xml",
         "wizards/mrp_backflush_variance_wizard_views.xml",
         "wizards/mrp_backflush_conversion_close_wizard_views.xml",
         "wizards/mrp_backflush_reconciliation_views.xml",

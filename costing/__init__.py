@@ -16,7 +16,15 @@ from .reconciliation import (
     reconciliation_rows,
 )
 from .reversal import retarget, reversal_entry
-from .revaluation import HELD_MATERIAL, RevaluationResult, revaluation_entry
+from .revaluation import (
+    HELD_MATERIAL,
+    STOCK_ON_HAND,
+    RevaluationResult,
+    StockRevaluation,
+    revaluation_entry,
+    standard_update_entry,
+)
+from .rollup import BomCycle, levels
 from .shipment import Shipment, ShipmentAccounts, ShipmentResult, shipment_entry
 from .standard import MAX_KIT_DEPTH, unit_standard
 from .summary import summarize
@@ -71,6 +79,7 @@ __all__ = [
     "WRITE_OFF",
     "FINISHED",
     "HELD_MATERIAL",
+    "STOCK_ON_HAND",
     "LINE_KINDS",
     "MATERIAL",
     "MAX_KIT_DEPTH",
@@ -86,6 +95,7 @@ __all__ = [
     "USAGE_VARIANCE",
     "AccountKey",
     "Bom",
+    "BomCycle",
     "BomLine",
     "ByProduct",
     "CloseResult",
@@ -114,6 +124,7 @@ __all__ = [
     "Shipment",
     "ShipmentAccounts",
     "ShipmentResult",
+    "StockRevaluation",
     "UnbalancedEntry",
     "UnitStandard",
     "close_entry",
@@ -121,6 +132,7 @@ __all__ = [
     "completion_entry",
     "finished_material",
     "is_zero",
+    "levels",
     "reconciliation_rows",
     "retarget",
     "revaluation_entry",
@@ -128,6 +140,7 @@ __all__ = [
     "round_money",
     "scrap_entry",
     "shipment_entry",
+    "standard_update_entry",
     "summarize",
     "unit_standard",
 ]

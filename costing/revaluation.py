@@ -25,11 +25,16 @@ from .values import (
     Entry,
     EntryLine,
     InvalidValue,
+    ProductKey,
     _sum,
 )
 
 HELD_MATERIAL = "held_material"
 """Label of the lines that revalue the material held for finished units on hand."""
+
+STOCK_ON_HAND = "stock_on_hand"
+"""Label of the lines that revalue a product's own units on hand (Odoo's valuation layer
+of a standard price change)."""
 
 
 @dataclass(frozen=True)
@@ -76,5 +81,62 @@ def revaluation_entry(
     difference = _sum(line.amount for line in lines)
     if difference != 0:
         lines.append(EntryLine(revaluation_account, -difference, REVALUATION))
+    summary = replace(NO_FIGURES, material_standard=difference)
+    return RevaluationResult(Entry(tuple(lines)), difference, summary)
+
+
+@dataclass(frozen=True)
+class StockRevaluation:
+    """Odoo's revaluation of one product's own units on hand (its valuation layer).
+
+    Attributes:
+      product: The product.
+      account: Its stock valuation account.
+      amount: The layer's value (positive: the stock is worth more).
+      counterpart: The account that takes the opposite.
+    """
+
+    product: ProductKey
+    account: AccountKey
+    amount: Decimal
+    counterpart: AccountKey
+
+
+HeldGroup = tuple[AccountKey, Iterable[FinishedOnHand], Iterable[FinishedOnHand]]
+"""A revaluation account and the finished units on hand it takes the change of, their
+unit standards before and after."""
+
+
+def standard_update_entry(
+    stock: Iterable[StockRevaluation],
+    held: Iterable[HeldGroup],
+    rounding: Decimal,
+) -> RevaluationResult:
+    """One entry for a whole standard cost update: the products' own units on hand
+    (``stock``, as Odoo's layers valued them, each against its counterpart) and the
+    material held for finished units on hand costed at shipment (each group of ``held``
+    as revaluation_entry brings it from its standards before to those after, against the
+    group's account).
+
+    ``difference`` and the summary's material_standard are the held material's change
+    alone, as for a single change of standard.
+    """
+    lines: list[EntryLine] = []
+    difference = ZERO
+    for account, before, after in held:
+        result = revaluation_entry(before, after, account, rounding)
+        lines += result.entry.lines
+        difference += result.difference
+    for item in stock:
+        if item.amount == 0:
+            continue
+        if item.counterpart is None:
+            raise InvalidValue(f"the revaluation of product {item.product!r} has no counterpart")
+        lines.append(
+            EntryLine(
+                item.account, item.amount, MATERIAL, product=item.product, label=STOCK_ON_HAND
+            )
+        )
+        lines.append(EntryLine(item.counterpart, -item.amount, REVALUATION, product=item.product))
     summary = replace(NO_FIGURES, material_standard=difference)
     return RevaluationResult(Entry(tuple(lines)), difference, summary)

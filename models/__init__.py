@@ -24,3 +24,9 @@ from . import mrp_bom_byproduct
 from . import mrp_production_backflushed
 from . import mrp_backflush_posting_columns
 from . import mrp_backflush_revaluation
+from . import mrp_backflush_standard_rollup
+from . import mrp_backflush_standard_history
+from . import mrp_backflush_standard_update_post
+from . import mrp_backflush_standard_update
+from . import mrp_backflush_standard_update_line
+from . import mrp_backflush_standard_update_total

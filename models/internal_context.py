@@ -42,6 +42,37 @@ INTERIM_ONLY = InternalSwitch("backflush_interim_only")
 LOT_SWAP = InternalSwitch("backflush_lot_swap")
 # The posting path creating or updating register records (state, reversed quantity).
 REGISTER_UPDATE = InternalSwitch("backflush_register_update")
+# Roll up standard cost writing a standard price: the standard history's source.
+ROLL_UP = InternalSwitch("backflush_roll_up")
+
+
+class StandardChanges:
+    """What a standard cost update collects while it writes its new standards: Odoo's
+    valuation layers of each change (stock_valuation_layer.py posts them in the update's
+    one entry, not one entry each) and the standard history rows (product_product.py).
+
+    Like an InternalSwitch, only the module's code can put one in the context (RPC
+    cannot carry a Python object), and ``of`` takes nothing else for one."""
+
+    KEY = "backflush_standard_changes"
+
+    def __init__(self, date, source, update=None):
+        self.date = date
+        self.source = source
+        self.update = update
+        self.layer_ids = []  # every layer Odoo created
+        self.posted_layer_ids = []  # those whose value Odoo would post
+        self.history = []
+
+    def on(self, records):
+        return records.with_context(**{self.KEY: self})
+
+    @classmethod
+    def of(cls, records):
+        """The collector in ``records``' context, or None."""
+        changes = records.env.context.get(cls.KEY)
+        return changes if isinstance(changes, cls) else None
+
 
 # The caller's context keys the costing keeps: the language of labels and messages,
 # the time zone of dates, the companies the user works in, and stock_account's accounting

@@ -15,6 +15,7 @@ from ..costing import (
     REVALUATION,
     ROUNDING,
     SCRAP_VARIANCE,
+    STOCK_ON_HAND,
     USAGE_VARIANCE,
     WRITE_OFF,
     condensed,
@@ -85,6 +86,7 @@ ENTRY_CREATE_CONTEXT = {
 LINE_NOTES = {
     EARLIER_PERIODS: _lt("left over from periods already closed"),
     HELD_MATERIAL: _lt("held for finished units on hand"),
+    STOCK_ON_HAND: _lt("the product's own units on hand"),
 }
 # Labels that name a line instead of its kind.
 LINE_TITLES = {
@@ -177,7 +179,7 @@ class MrpBackflushEntry(models.AbstractModel):
         one product, "Backflush: material consumed (...), 3 products" for one gathering
         several, with what the amount is."""
         what = self._line_label(line)
-        if line.kind == MATERIAL and event.kind in MATERIAL_LABELS:
+        if line.kind == MATERIAL and event.kind in MATERIAL_LABELS and line.label != STOCK_ON_HAND:
             what = str(MATERIAL_LABELS[event.kind])
         if line.kind == FINISHED:
             what = self.env._("at standard")

@@ -16,6 +16,13 @@ class MrpBackflushPostingColumns(models.Model):
         help="The manufacturing order, transfer or unbuild order of the event, or the "
         "period a close covers.",
     )
+    standard_update_id = fields.Many2one(
+        "mrp.backflush.standard.update",
+        string="Standard Cost Update",
+        readonly=True,
+        index="btree_not_null",
+        help="The standard cost update this revaluation posts or cancels.",
+    )
     moved_product_id = fields.Many2one(
         "product.product",
         string="Product Moved",
@@ -60,7 +67,12 @@ class MrpBackflushPostingColumns(models.Model):
                 continue
             # sudo: only the name is shown; the register's readers may not read transfers.
             event = posting.sudo()
-            origin = event.unbuild_id or event.picking_id or event.production_id
+            origin = (
+                event.unbuild_id
+                or event.picking_id
+                or event.production_id
+                or event.standard_update_id
+            )
             posting.origin_name = origin.name or False
 
     @api.depends("kind", "product_id", "quantity", "scrap_ids")

@@ -14,24 +14,30 @@ from ..costing import (
 )
 from ..costing.money import to_decimal
 from ..costing.values import TRIGGER_SHIPMENT
+from .internal_context import ROLL_UP, StandardChanges
 
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
     def write(self, vals):
-        """A change of standard also revalues the material held for finished units on hand
-        costed at shipment (mrp.backflush.revaluation), in the same transaction; Odoo's
-        own revaluation of the product's stock runs in super (stock_account's
-        product.product.write, _change_standard_price). Products that such units hold
-        are written one by one, so that each change is valued from the standards it
-        found."""
+        """A change of standard is kept in the standard history (dated, with its source)
+        and also revalues the material held for finished units on hand costed at shipment
+        (mrp.backflush.revaluation), in the same transaction; Odoo's own revaluation of
+        the product's stock runs in super (stock_account's product.product.write,
+        _change_standard_price). A standard cost update revalues what is held itself, in
+        its one entry (StandardChanges)."""
         if "standard_price" not in vals:
             return super().write(vals)
-        Revaluation = self.env["mrp.backflush.revaluation"]
         # Standard prices only: Odoo moves an average or FIFO cost on every receipt.
-        used = Revaluation._used_in_boms(self.filtered(lambda p: p.cost_method == "standard"))
+        standard = self.filtered(lambda product: product.cost_method == "standard")
+        old_prices = {product.id: product.standard_price for product in standard}
+        changes = StandardChanges.of(self)
+        Revaluation = self.env["mrp.backflush.revaluation"]
+        used = Revaluation._used_in_boms(standard) if not changes else standard.browse()
         holders = {product: Revaluation._holders(product) for product in used}
+        # Products that finished units hold are written one by one, so that each change
+        # is valued from the standards it found.
         held = used.filtered(lambda product: holders[product])
         result = super(ProductProduct, self - held).write(vals) if self - held else True
         for product in held:
@@ -39,16 +45,20 @@ class ProductProduct(models.Model):
             old_price = product.standard_price
             result = super(ProductProduct, product).write(vals) and result
             Revaluation._revalue(product, holders[product], standards_before, old_price)
+        self.env["mrp.backflush.standard.history"]._record(standard, old_prices, changes)
         return result
 
-    def _backflush_unit_standard(self, bom):
+    def _backflush_unit_standard(self, bom, prices=None):
         """Material and conversion standard of one unit of ``self`` (its UoM) made by ``bom``.
 
-        Read in the current company (standard prices and accounts are company-dependent).
+        Read in the current company (standard prices and accounts are company-dependent);
+        ``prices`` ({product id: price}) replaces the standard of the components it names
+        (a standard cost update's new standards).
         """
         self.ensure_one()
         conversion = to_decimal(self.backflush_conversion_cost) or None
-        return unit_standard(self._backflush_bom_value(bom), conversion_per_unit=conversion)
+        bom_value = self._backflush_bom_value(bom, prices=prices or {})
+        return unit_standard(bom_value, conversion_per_unit=conversion)
 
     def _backflush_conversion_note(self):
         """The conversion standard in force per unit and where it comes from, in words."""
@@ -71,8 +81,10 @@ class ProductProduct(models.Model):
             bom=bom.display_name,
         )
 
-    def _backflush_bom_value(self, bom, depth=0):
-        """``bom`` as the plain value the costing core takes, kits exploded recursively."""
+    def _backflush_bom_value(self, bom, depth=0, prices=None):
+        """``bom`` as the plain value the costing core takes, kits exploded recursively;
+        components at ``prices`` where it names them, else at their standard."""
+        prices = prices or {}
         self.ensure_one()
         if depth > MAX_KIT_DEPTH:  # deeper nesting is taken as a kit containing itself
             raise UserError(
@@ -97,9 +109,9 @@ class ProductProduct(models.Model):
                     uom_factor=to_decimal(
                         line.product_uom_id._compute_quantity(1.0, component.uom_id, round=False)
                     ),
-                    unit_price=to_decimal(component.standard_price),
+                    unit_price=to_decimal(prices.get(component.id, component.standard_price)),
                     account=component._backflush_valuation_account().id,
-                    kit=component._backflush_bom_value(kit, depth + 1) if kit else None,
+                    kit=component._backflush_bom_value(kit, depth + 1, prices) if kit else None,
                 )
             )
         operations = [
@@ -238,27 +250,31 @@ class ProductProduct(models.Model):
         """Roll this product's standard up from ``bom``; say what changed, in words, and
         when it did, in the product's chatter."""
         self.ensure_one()
-        standard = self._backflush_unit_standard(bom)
+        Rollup = self.env["mrp.backflush.standard.rollup"]
+        material, conversion, byproducts, new_price = Rollup._rolled_up(self, bom, {})
         currency = self.env.company.currency_id
-        old_price, new_price = self.standard_price, float(standard.total_per_unit)
+        old_price = self.standard_price
         figures = {
             "product": self.display_name,
             "old": self._backflush_amount(old_price),
             "new": self._backflush_amount(new_price),
-            "material": self._backflush_amount(standard.material_per_unit),
-            "conversion": self._backflush_amount(standard.conversion_per_unit),
+            "material": self._backflush_amount(material),
+            "conversion": self._backflush_amount(conversion),
+            "byproducts": self._backflush_amount(byproducts),
         }
+        # A completion credits its by-products to their own stock at their standards.
+        parts = self.env._("material %(material)s + conversion %(conversion)s", **figures)
+        if not currency.is_zero(byproducts):
+            parts = self.env._("%(parts)s - by-products %(byproducts)s", parts=parts, **figures)
         if not currency.compare_amounts(old_price, new_price):
             return self.env._(
-                "%(product)s: standard price unchanged at %(old)s (material %(material)s + "
-                "conversion %(conversion)s).",
+                "%(product)s: standard price unchanged at %(old)s (%(parts)s).",
+                parts=parts,
                 **figures,
             )
-        self.standard_price = new_price
+        ROLL_UP.on(self).standard_price = new_price
         change = self.env._(
-            "%(product)s: standard price %(old)s -> %(new)s (material %(material)s + "
-            "conversion %(conversion)s).",
-            **figures,
+            "%(product)s: standard price %(old)s -> %(new)s (%(parts)s).", parts=parts, **figures
         )
         self.product_tmpl_id._message_log(
             body=self.env._("Roll up standard cost (backflush): %s", change)

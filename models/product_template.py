@@ -20,6 +20,15 @@ class ProductTemplate(models.Model):
         "comes from: this field, or the operations of the bill of materials when it is zero.",
     )
 
+    backflush_standard_history_ids = fields.One2many(
+        "mrp.backflush.standard.history",
+        "product_tmpl_id",
+        string="Standard Cost History",
+        domain=lambda self: [("company_id", "=", self.env.company.id)],
+        help="Every change of this product's standard in the current company, dated, with "
+        "its source.",
+    )
+
     backflush_trigger = fields.Selection(
         related="categ_id.property_backflush_trigger",
         string="Backflush Trigger (category)",

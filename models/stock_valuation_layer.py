@@ -1,6 +1,6 @@
 from odoo import models
 
-from .internal_context import INTERIM_ONLY, LOT_SWAP, own_context
+from .internal_context import INTERIM_ONLY, LOT_SWAP, StandardChanges, own_context
 
 
 class StockValuationLayer(models.Model):
@@ -43,12 +43,19 @@ class StockValuationLayer(models.Model):
         # product's valuation account. Under the shipment trigger finished goods are not
         # in the ledger (their material stays in RIP until delivered), so that entry
         # would leave a balance on finished goods that nothing clears; the valuation
-        # layer still records it.
+        # layer still records it. A standard cost update posts the others in its one
+        # entry, on its date and revaluation account, instead of one entry per layer
+        # (mrp.backflush.standard.update.post._post_now).
         shipment_layers = self.filtered(
             lambda layer: layer.product_id.with_company(
                 layer.company_id
             )._backflush_is_shipment_costed()
         )
+        changes = StandardChanges.of(self)
+        if changes is not None:
+            changes.layer_ids.extend(self.ids)
+            changes.posted_layer_ids.extend((self - shipment_layers).ids)
+            return None
         return super(
             StockValuationLayer, self - shipment_layers
         )._change_standart_price_accounting_entries(new_price)

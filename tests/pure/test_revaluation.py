@@ -11,13 +11,16 @@ from costing import (
     HELD_MATERIAL,
     MATERIAL,
     REVALUATION,
+    STOCK_ON_HAND,
     ComponentStandard,
     FinishedOnHand,
     InvalidValue,
+    StockRevaluation,
     UnitStandard,
     finished_material,
     reconciliation_rows,
     revaluation_entry,
+    standard_update_entry,
 )
 
 CENT = D("0.01")
@@ -117,3 +120,38 @@ def test_the_reconciliation_check_stays_at_zero_through_any_change(
             ledger[line.account] = ledger.get(line.account, D(0)) + line.amount
     rows = reconciliation_rows(["RIP"], ledger, {}, after, CENT)
     assert [row.difference for row in rows] == [D(0)]
+
+
+def test_a_standard_update_posts_stock_and_held_material_in_one_balanced_entry():
+    # X 6.00 -> 7.00 with 10 X on the shelf (Odoo's layer: +10.00) and 20 Z on hand
+    # holding 60 X: one entry, RIP up 70.00 in two lines, the revaluation account down.
+    result = standard_update_entry(
+        [StockRevaluation("X", "RIP", D(10), "REVAL")],
+        [
+            (
+                "REVAL",
+                [FinishedOnHand("Z", D(20), z_standard(D(6)))],
+                [FinishedOnHand("Z", D(20), z_standard(D(7)))],
+            )
+        ],
+        CENT,
+    )
+    lines = [(line.account, line.amount, line.kind, line.label) for line in result.entry.lines]
+    assert lines == [
+        ("RIP", D(60), MATERIAL, HELD_MATERIAL),
+        ("REVAL", D(-60), REVALUATION, None),
+        ("RIP", D(10), MATERIAL, STOCK_ON_HAND),
+        ("REVAL", D(-10), REVALUATION, None),
+    ]
+    assert sum(line.amount for line in result.entry.lines) == 0
+    assert result.difference == D(60)  # the held material's change alone
+
+
+def test_a_standard_update_with_nothing_on_hand_has_no_lines():
+    result = standard_update_entry([StockRevaluation("X", "RIP", D(0), "REVAL")], [], CENT)
+    assert result.entry.lines == ()
+
+
+def test_a_stock_revaluation_without_counterpart_is_refused():
+    with pytest.raises(InvalidValue):
+        standard_update_entry([StockRevaluation("X", "RIP", D(1), None)], [], CENT)

@@ -86,11 +86,11 @@ ENTRY_CREATE_CONTEXT = {
 LINE_NOTES = {
     EARLIER_PERIODS: _lt("left over from periods already closed"),
     HELD_MATERIAL: _lt("held for finished units on hand"),
-    STOCK_ON_HAND: _lt("the product's own units on hand"),
 }
 # Labels that name a line instead of its kind.
 LINE_TITLES = {
     WRITE_OFF: _lt("under-/over-applied conversion costs written off"),
+    STOCK_ON_HAND: _lt("units on hand revalued at the new standard"),
 }
 
 

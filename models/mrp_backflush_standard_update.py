@@ -106,6 +106,15 @@ class MrpBackflushStandardUpdate(models.Model):
                 ) or self.env._("Standard Cost Update")
         return super().create(vals_list)
 
+    def write(self, vals):
+        # Another scope or account makes the preview stale: compute again before Post.
+        if set(vals) & {"product_ids", "category_ids", "revaluation_account_id", "company_id"}:
+            computed = self.filtered(lambda update: update.state == "computed")
+            result = super().write(vals)
+            computed.write({"state": "draft"})
+            return result
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_posted(self):
         if self.filtered("posting_id"):
@@ -148,7 +157,10 @@ class MrpBackflushStandardUpdate(models.Model):
             raise UserError(
                 self.env._("Choose the products (or categories) whose standards to update.")
             )
-        bom_of, level_of = self.env["mrp.backflush.standard.rollup"]._walk(scope, self.company_id)
+        # The bills of materials are read as the superuser: an accounting administrator
+        # computes and posts without Manufacturing rights (the update is theirs to run).
+        Rollup = self.env["mrp.backflush.standard.rollup"].sudo()
+        bom_of, level_of = Rollup._walk(scope.sudo(), self.company_id)
         lines = self._lines_for(level_of, bom_of)
         prices = self._roll_up(lines, bom_of)
         self._value_on_hand(lines)
@@ -185,10 +197,10 @@ class MrpBackflushStandardUpdate(models.Model):
 
     def _roll_up(self, lines, bom_of):
         """Write each line's new standard, level by level: {product id: new standard}."""
-        Rollup = self.env["mrp.backflush.standard.rollup"]
+        Rollup = self.env["mrp.backflush.standard.rollup"].sudo()
         prices = {}
         for line in lines:
-            product = line.product_id.with_company(self.company_id)
+            product = line.product_id.sudo().with_company(self.company_id)
             vals = {
                 "material_per_unit": 0.0,
                 "conversion_per_unit": 0.0,

@@ -227,7 +227,10 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
     def _write_standards(self, changes, prices, context=None):
         """Write ``prices`` ([(product, standard)]) in as few writes as there are
         distinct standards, ``changes`` collecting what Odoo creates."""
-        Product = self.env["product.product"].with_company(self.company_id)
+        # As the superuser: the right to post the update is checked (_check_post_rights);
+        # Odoo would also ask an Invoicing administrator for the valuation layers' and the
+        # products' rights, which Community gives to neither.
+        Product = self.env["product.product"].sudo().with_company(self.company_id)
         for price, items in groupby(prices, key=lambda item: item[1]):
             products = Product.browse([product.id for product, _price in items])
             changes.on(products.with_context(**(context or {}))).write({"standard_price": price})

@@ -67,7 +67,7 @@ class MrpBackflushBooks(models.AbstractModel):
             raise AccessError(
                 self.env._("You are not allowed to check the books of %s.", company.display_name)
             )
-        standards, notes = self._finished_standards(company)
+        standards, notes = self._finished_standards(company, date)
         accounts = (
             self.env["account.account"]
             .browse(
@@ -108,11 +108,14 @@ class MrpBackflushBooks(models.AbstractModel):
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
-    def _finished_standards(self, company):
+    def _finished_standards(self, company, date=None):
         """``[(product, trigger, UnitStandard)]`` of the finished products whose trigger
         inventories components in RIP, read in the company, and notes on those whose
-        standard could not be computed."""
-        company = company
+        standard could not be computed. Their components at the standards in force on
+        ``date`` (mrp.backflush.standard.history), when given."""
+        prices = (
+            self.env["mrp.backflush.standard.history"]._standards_on(company, date) if date else {}
+        )
         categories = (
             self.env["product.category"]
             .sudo()
@@ -135,7 +138,7 @@ class MrpBackflushBooks(models.AbstractModel):
             if not bom:
                 continue  # bought, not made: Odoo's valuation
             try:
-                standard = product._backflush_unit_standard(bom)
+                standard = product._backflush_unit_standard(bom, prices=prices)
             except (UserError, CostingError) as error:
                 notes.append(
                     self.env._(

@@ -87,17 +87,17 @@ class MrpBackflushStandardHistory(models.Model):
         return "edit"
 
     @api.model
-    def _standards_on(self, products, company, date):
-        """{product id: standard in force on ``date``} for those of ``products`` whose
-        standard changed since: the old standard of their first change after ``date``
-        (the others are at their standard of today). One query."""
+    def _standards_on(self, company, date):
+        """{product id: standard in force on ``date``} of the products whose standard in
+        ``company`` changed after it: the old standard of their first change after
+        ``date`` (the others are at their standard of today). One query."""
         self.env.cr.execute(
             """
             SELECT DISTINCT ON (product_id) product_id, old_standard
               FROM mrp_backflush_standard_history
-             WHERE product_id = ANY(%s) AND company_id = %s AND date > %s
+             WHERE company_id = %s AND date > %s
           ORDER BY product_id, date, id
             """,
-            [list(products.ids), company.id, date],
+            [company.id, date],
         )
         return dict(self.env.cr.fetchall())

@@ -293,3 +293,25 @@ class TestStandardUpdate(BackflushCommon):
             update.action_cancel()
         self.assertIn("used", refused.exception.args[0])
         self.assertEqual(update.state, "posted")
+
+    # ---- the standard in force on a date -----------------------------------
+
+    def test_the_books_of_an_earlier_date_use_the_standards_then_in_force(self):
+        self._force_trigger(self.finished_categ, "shipment")
+        update = self._update(self.finished, {self.component_a: 8.0})
+        update.action_post()
+        yesterday = self.today - timedelta(days=1)
+        History = self.env["mrp.backflush.standard.history"]
+        self.assertEqual(History._standards_on(self.company, yesterday)[self.component_a.id], 7.0)
+        self.assertNotIn(self.component_a.id, History._standards_on(self.company, self.today))
+
+        Books = self.env["mrp.backflush.books"]
+
+        def price_of_a(date):
+            standards, _notes = Books._finished_standards(self.company, date)
+            (standard,) = [std for product, _trigger, std in standards if product == self.finished]
+            (a,) = [c for c in standard.components if c.product == self.component_a.id]
+            return float(a.unit_price)
+
+        self.assertEqual(price_of_a(yesterday), 7.0)
+        self.assertEqual(price_of_a(self.today), 8.0)

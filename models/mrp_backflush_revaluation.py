@@ -45,12 +45,17 @@ class MrpBackflushRevaluation(models.AbstractModel):
                 found |= bom.product_id or bom.product_tmpl_id.product_variant_ids
             kit_products = kit_boms.product_id | kit_boms.product_tmpl_id.product_variant_ids
             kits = kit_products.browse([kit.id for kit in kit_products if kit.id not in seen])
+        # product._backflush_is_shipment_costed, with one search of bills for them all.
         company = self.env.company
-        return (
+        shipment = (
             found.sudo()
             .with_company(company)
-            .filtered(lambda holder: holder._backflush_is_shipment_costed())
+            .filtered(lambda holder: holder.categ_id._backflush_trigger() == TRIGGER_SHIPMENT)
         )
+        boms = (
+            self.env["mrp.bom"].sudo()._bom_find(shipment, bom_type="normal", company_id=company.id)
+        )
+        return shipment.filtered(lambda holder: boms.get(holder))
 
     @api.model
     def _held_standards(self, holders):

@@ -21,30 +21,32 @@ class MrpBackflushStandardRollup(models.AbstractModel):
 
     @api.model
     def _walk(self, scope, company):
-        """``(bom_of, levels)`` for ``scope`` and everything below it: bom_of maps each
-        made product to its manufacturing bill of materials, levels each product to its
-        low-level number (costing.rollup: 0 bought, sub-assemblies below their users).
-        Refuses bills of materials that contain themselves, naming them."""
+        """``(bom_of, levels, kits)`` for ``scope`` and everything below it: bom_of maps
+        each made product to its manufacturing bill of materials, levels each product to
+        its low-level number (costing.rollup: 0 bought, sub-assemblies below their users),
+        kits each component to its kit bill of materials. Refuses bills of materials that
+        contain themselves, naming them."""
         Bom = self.env["mrp.bom"].with_company(company)
-        bom_of, components_of = {}, {}
-        todo, seen = scope, self.env["product.product"]
+        Product = self.env["product.product"]
+        bom_of, components_of, kits = {}, {}, {}
+        todo, seen = scope, Product
         while todo:
             seen |= todo
             found = Bom._bom_find(todo, bom_type="normal", company_id=company.id)
-            below = self.env["product.product"]
-            for product in todo:
-                bom = found.get(product)
-                if not bom:
-                    continue
-                bom_of[product] = bom
-                inputs = self._inputs(product, bom, company)
+            made = todo.filtered(lambda product, found=found: found.get(product))
+            level_kits = self._kits_of(made, [found[product] for product in made], company)
+            kits.update(level_kits)
+            below = Product
+            for product in made:
+                bom_of[product] = found[product]
+                inputs = self._inputs(product, found[product], company, level_kits)
                 components_of[product.id] = inputs.ids
                 below |= inputs
             todo = below - seen
         try:
             level_of = levels(components_of)
         except BomCycle as cycle:
-            names = self.env["product.product"].browse(cycle.chain).mapped("display_name")
+            names = Product.browse(cycle.chain).mapped("display_name")
             raise UserError(
                 self.env._(
                     "These bills of materials contain themselves, so no standard can be "
@@ -53,36 +55,53 @@ class MrpBackflushStandardRollup(models.AbstractModel):
                 )
             ) from None
         # Products in scope without a bill of materials are bought: level 0.
-        return bom_of, {product: level_of.get(product.id, 0) for product in seen}
+        return bom_of, {product: level_of.get(product.id, 0) for product in seen}, kits
 
     @api.model
-    def _inputs(self, product, bom, company, depth=0):
+    def _kits_of(self, products, boms, company):
+        """{component: kit bill of materials} of the lines of ``boms`` (those of
+        ``products``), found at once; what Odoo's _skip_bom_line, _skip_byproduct_line and
+        _skip_operation_line read is read for all of them too, so that the per-product
+        walk and roll-up make no query of their own."""
+        boms = self.env["mrp.bom"].concat(*boms)
+        products.mapped("product_template_attribute_value_ids")
+        for records in (boms.bom_line_ids, boms.byproduct_ids, boms.operation_ids):
+            records.mapped("bom_product_template_attribute_value_ids")
+        return self.env["mrp.bom"]._bom_find(
+            boms.bom_line_ids.product_id, bom_type="phantom", company_id=company.id
+        )
+
+    @api.model
+    def _inputs(self, product, bom, company, kits=None, depth=0):
         """The storable components of ``bom`` (kits exploded in place) and its by-products:
-        what ``product``'s standard is rolled up from."""
+        what ``product``'s standard is rolled up from. ``kits``: see _kits_of (found here
+        for the lines of a kit)."""
         if depth > 20:  # as product.product._backflush_bom_value refuses it
             raise UserError(
                 self.env._("The kits of bill of materials %s contain themselves.", bom.display_name)
             )
         lines = bom.bom_line_ids.filtered(lambda line: not line._skip_bom_line(product))
-        kits = self.env["mrp.bom"]._bom_find(
-            lines.product_id, bom_type="phantom", company_id=company.id
-        )
+        if kits is None:
+            kits = self.env["mrp.bom"]._bom_find(
+                lines.product_id, bom_type="phantom", company_id=company.id
+            )
         inputs = self.env["product.product"]
         for line in lines:
             kit = kits.get(line.product_id)
             if kit:
-                inputs |= self._inputs(line.product_id, kit, company, depth + 1)
+                inputs |= self._inputs(line.product_id, kit, company, depth=depth + 1)
             elif line.product_id.is_storable:
                 inputs |= line.product_id
         byproducts = bom.byproduct_ids.filtered(lambda byp: not byp._skip_byproduct_line(product))
         return inputs | byproducts.product_id
 
     @api.model
-    def _rolled_up(self, product, bom, prices):
+    def _rolled_up(self, product, bom, prices, kits=None):
         """``(material, conversion, byproducts, standard)`` of one unit of ``product`` at
         the standards ``prices`` ({product id: price}; others at their current standard),
-        ``standard`` rounded to the precision Odoo keeps a standard price in."""
-        standard = product._backflush_unit_standard(bom, prices=prices)
+        ``standard`` rounded to the precision Odoo keeps a standard price in. ``kits``:
+        see _kits_of."""
+        standard = product._backflush_unit_standard(bom, prices=prices, kits=kits)
         byproducts = self._byproducts_per_unit(product, bom, prices)
         digits = self.env["decimal.precision"].precision_get("Product Price")
         total = float(standard.total_per_unit - byproducts)

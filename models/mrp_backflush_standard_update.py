@@ -160,9 +160,9 @@ class MrpBackflushStandardUpdate(models.Model):
         # The bills of materials are read as the superuser: an accounting administrator
         # computes and posts without Manufacturing rights (the update is theirs to run).
         Rollup = self.env["mrp.backflush.standard.rollup"].sudo()
-        bom_of, level_of = Rollup._walk(scope.sudo(), self.company_id)
+        bom_of, level_of, kits = Rollup._walk(scope.sudo(), self.company_id)
         lines = self._lines_for(level_of, bom_of)
-        prices = self._roll_up(lines, bom_of)
+        prices = self._roll_up(lines, bom_of, kits)
         self._value_on_hand(lines)
         self._preview(lines, prices)
         self.problems = "\n".join(self._problems(scope, bom_of, lines)) or False
@@ -195,7 +195,7 @@ class MrpBackflushStandardUpdate(models.Model):
         self.env["mrp.backflush.standard.update.line"].create(new_vals)
         return self.line_ids.sorted(lambda line: (line.level, line.product_id.id))
 
-    def _roll_up(self, lines, bom_of):
+    def _roll_up(self, lines, bom_of, kits):
         """Write each line's new standard, level by level: {product id: new standard}."""
         Rollup = self.env["mrp.backflush.standard.rollup"].sudo()
         prices = {}
@@ -211,7 +211,7 @@ class MrpBackflushStandardUpdate(models.Model):
             elif product in bom_of:
                 try:
                     material, conversion, byproducts, new = Rollup._rolled_up(
-                        product, bom_of[product], prices
+                        product, bom_of[product], prices, kits
                     )
                 except CostingError as error:
                     raise UserError(
@@ -248,7 +248,7 @@ class MrpBackflushStandardUpdate(models.Model):
                 line.at_standard
                 and self._moves(line)
                 and quantity > 0
-                and self._posts_stock(line.product_id)
+                and self._posts_stock(line)
             ):
                 revaluation = currency.round(line.new_standard * quantity - value)
             accounts = line.product_id.product_tmpl_id.with_company(
@@ -401,6 +401,6 @@ class MrpBackflushStandardUpdate(models.Model):
                 with self.env.cr.savepoint():
                     update.with_company(update.company_id)._post_now()
             except (UserError, CostingError) as error:
-                update.message_post(
+                update._message_log(
                     body=self.env._("Not posted on its effective date: %s", error.args[0])
                 )

@@ -43,17 +43,22 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
     def _held_on_hand(self, holders, prices=None):
         """The finished units on hand of ``holders`` (FinishedOnHand), their unit standards
         at ``prices`` ({product id: standard}) or, without, at the standards of now."""
+        company = self.company_id
+        Bom = self.env["mrp.bom"].sudo()
+        boms = Bom._bom_find(holders, bom_type="normal", company_id=company.id)
+        made = holders.filtered(lambda holder: boms.get(holder))
+        kits = (
+            self.env["mrp.backflush.standard.rollup"]
+            .sudo()
+            ._kits_of(made, [boms[holder] for holder in made], company)
+        )
         standards = []
-        for holder in holders:
+        for holder in made:
             try:
-                standards.append(
-                    (
-                        holder,
-                        holder._backflush_unit_standard(holder._backflush_bom(), prices=prices),
-                    )
-                )
+                standard = holder._backflush_unit_standard(boms[holder], prices=prices, kits=kits)
             except (UserError, CostingError):
                 continue  # the Reconciliation Check names a holder it cannot compute
+            standards.append((holder, standard))
         Books = self.env["mrp.backflush.books"].sudo().with_company(self.company_id)
         return Books._finished_on_hand(self.company_id, fields.Date.context_today(self), standards)
 
@@ -67,12 +72,14 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
                 change[item.product] = change.get(item.product, ZERO) + side * held
         return change
 
-    def _posts_stock(self, product):
-        """Whether a change of ``product``'s standard posts the value of its own units on
-        hand (stock_valuation_layer.py: not under the shipment trigger, where finished
-        goods are not in the ledger; not with manual valuation)."""
-        product = product.with_company(self.company_id)
-        return product.valuation == "real_time" and not product._backflush_is_shipment_costed()
+    def _posts_stock(self, line):
+        """Whether a change of ``line``'s standard posts the value of the product's own
+        units on hand (stock_valuation_layer.py: not under the shipment trigger, where
+        finished goods are not in the ledger; not with manual valuation). The line's bill
+        of materials stands for product._backflush_is_shipment_costed's."""
+        product = line.product_id.with_company(self.company_id)
+        shipment = product.categ_id._backflush_trigger() == TRIGGER_SHIPMENT and line.bom_id
+        return product.valuation == "real_time" and not shipment
 
     def _stock_revaluation(self, product, amount):
         accounts = product.product_tmpl_id.with_company(self.company_id).get_product_accounts()
@@ -121,7 +128,7 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
             update._check_postable()
             if update.effective_date > today:
                 update.state = "scheduled"
-                update.message_post(
+                update._message_log(
                     body=self.env._(
                         "Scheduled: posted on %s by the scheduled action.",
                         format_date(self.env, update.effective_date),
@@ -222,7 +229,7 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
         )
         self.env["mrp.backflush.standard.history"].sudo().create(changes.history)
         self.write({"state": "posted", "posting_id": posting.id})
-        self.message_post(body=self.env._("Posted: %s", posting.move_id.name or posting.name))
+        self._message_log(body=self.env._("Posted: %s", posting.move_id.name or posting.name))
 
     def _write_standards(self, changes, prices, context=None):
         """Write ``prices`` ([(product, standard)]) in as few writes as there are
@@ -231,6 +238,9 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
         # Odoo would also ask an Invoicing administrator for the valuation layers' and the
         # products' rights, which Community gives to neither.
         Product = self.env["product.product"].sudo().with_company(self.company_id)
+        # Odoo's _change_standard_price reads each product's units and value on hand:
+        # read them for all at once (one query, not one per product).
+        Product.browse([product.id for product, _price in prices]).mapped("value_svl")
         for price, items in groupby(prices, key=lambda item: item[1]):
             products = Product.browse([product.id for product, _price in items])
             changes.on(products.with_context(**(context or {}))).write({"standard_price": price})
@@ -329,7 +339,7 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
         posting = self._post_event(CANCEL_KEY, entry, summary, date, layers)
         self.env["mrp.backflush.standard.history"].sudo().create(changes.history)
         self.write({"state": "cancelled", "cancel_posting_id": posting.id})
-        self.message_post(
+        self._message_log(
             body=self.env._("Cancelled: reversed by %s", posting.move_id.name or posting.name)
         )
 

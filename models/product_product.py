@@ -48,16 +48,18 @@ class ProductProduct(models.Model):
         self.env["mrp.backflush.standard.history"]._record(standard, old_prices, changes)
         return result
 
-    def _backflush_unit_standard(self, bom, prices=None):
+    def _backflush_unit_standard(self, bom, prices=None, kits=None):
         """Material and conversion standard of one unit of ``self`` (its UoM) made by ``bom``.
 
         Read in the current company (standard prices and accounts are company-dependent);
         ``prices`` ({product id: price}) replaces the standard of the components it names
-        (a standard cost update's new standards).
+        (a standard cost update's new standards); ``kits``: the kit bills of materials of
+        ``bom``'s components, when the caller found them for many bills at once
+        (mrp.backflush.standard.rollup._kits_of).
         """
         self.ensure_one()
         conversion = to_decimal(self.backflush_conversion_cost) or None
-        bom_value = self._backflush_bom_value(bom, prices=prices or {})
+        bom_value = self._backflush_bom_value(bom, prices=prices or {}, kits=kits)
         return unit_standard(bom_value, conversion_per_unit=conversion)
 
     def _backflush_conversion_note(self):
@@ -81,9 +83,10 @@ class ProductProduct(models.Model):
             bom=bom.display_name,
         )
 
-    def _backflush_bom_value(self, bom, depth=0, prices=None):
+    def _backflush_bom_value(self, bom, depth=0, prices=None, kits=None):
         """``bom`` as the plain value the costing core takes, kits exploded recursively;
-        components at ``prices`` where it names them, else at their standard."""
+        components at ``prices`` where it names them, else at their standard; ``kits``
+        (see _backflush_unit_standard) found here when not given."""
         prices = prices or {}
         self.ensure_one()
         if depth > MAX_KIT_DEPTH:  # deeper nesting is taken as a kit containing itself
@@ -92,9 +95,10 @@ class ProductProduct(models.Model):
             )
         lines = [line for line in bom.bom_line_ids if not line._skip_bom_line(self)]
         components = self.env["product.product"].concat(*(line.product_id for line in lines))
-        kits = self.env["mrp.bom"]._bom_find(
-            components, bom_type="phantom", company_id=bom.company_id.id or self.env.company.id
-        )
+        if kits is None:
+            kits = self.env["mrp.bom"]._bom_find(
+                components, bom_type="phantom", company_id=bom.company_id.id or self.env.company.id
+            )
         bom_lines = []
         for line in lines:
             component = line.product_id

@@ -42,6 +42,8 @@ INTERIM_ONLY = InternalSwitch("backflush_interim_only")
 LOT_SWAP = InternalSwitch("backflush_lot_swap")
 # The posting path creating or updating register records (state, reversed quantity).
 REGISTER_UPDATE = InternalSwitch("backflush_register_update")
+# A standard cost update's own code writing its state, figures and entry preview.
+UPDATE_FIGURES = InternalSwitch("backflush_standard_update_figures")
 # Roll up standard cost writing a standard price: the standard history's source.
 ROLL_UP = InternalSwitch("backflush_roll_up")
 

@@ -1,5 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .internal_context import UPDATE_FIGURES
+
+# What a user enters (or imports) on a line; Compute writes the rest.
+USER_FIELDS = {"update_id", "product_id", "planned_price"}
 
 
 class MrpBackflushStandardUpdateLine(models.Model):
@@ -89,9 +94,46 @@ class MrpBackflushStandardUpdateLine(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._refuse_figures(set(vals) - USER_FIELDS)
+        lines = super().create(vals_list)
+        lines._refuse_settled()
+        return lines
+
     def write(self, vals):
-        # An edited planned price makes the rolled-up standards stale: compute again.
+        self._refuse_figures(set(vals) - {"planned_price"})
+        if not UPDATE_FIGURES.is_on(self):
+            self._refuse_settled()
         result = super().write(vals)
         if "planned_price" in vals:
-            self.update_id.filtered(lambda update: update.state == "computed").state = "draft"
+            # An edited planned price makes the rolled-up standards stale: compute again.
+            computed = self.update_id.filtered(lambda update: update.state == "computed")
+            UPDATE_FIGURES.on(computed).write({"state": "draft"})
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_settled(self):
+        if not UPDATE_FIGURES.is_on(self):
+            self._refuse_settled()
+
+    def _refuse_figures(self, fields_written):
+        if fields_written and not UPDATE_FIGURES.is_on(self):
+            raise UserError(
+                self.env._(
+                    "Only the planned price of a standard cost update line is entered; "
+                    "Compute writes the rest (%s).",
+                    ", ".join(sorted(fields_written)),
+                )
+            )
+
+    def _refuse_settled(self):
+        settled = self.update_id.filtered(lambda u: u.state not in ("draft", "computed"))
+        if settled:
+            raise UserError(
+                self.env._(
+                    "%s is scheduled, posted or cancelled: its lines no longer change.",
+                    ", ".join(settled.mapped("name")),
+                )
+            )

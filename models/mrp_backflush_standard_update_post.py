@@ -14,7 +14,7 @@ from ..costing import (
 from ..costing.event import NO_FIGURES, Event
 from ..costing.money import to_decimal
 from ..costing.values import EVENT_REVALUATION, TRIGGER_SHIPMENT, ZERO, Entry
-from .internal_context import REGISTER_UPDATE, StandardChanges
+from .internal_context import REGISTER_UPDATE, UPDATE_FIGURES, StandardChanges
 
 EVENT_KEY = "standard_update:{update}"
 CANCEL_KEY = "standard_update_cancel:{update}"
@@ -72,13 +72,13 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
                 change[item.product] = change.get(item.product, ZERO) + side * held
         return change
 
-    def _posts_stock(self, line):
-        """Whether a change of ``line``'s standard posts the value of the product's own
-        units on hand (stock_valuation_layer.py: not under the shipment trigger, where
-        finished goods are not in the ledger; not with manual valuation). The line's bill
-        of materials stands for product._backflush_is_shipment_costed's."""
-        product = line.product_id.with_company(self.company_id)
-        shipment = product.categ_id._backflush_trigger() == TRIGGER_SHIPMENT and line.bom_id
+    def _posts_stock(self, product, bom_id):
+        """Whether a change of ``product``'s standard posts the value of its own units on
+        hand (stock_valuation_layer.py: not under the shipment trigger, where finished
+        goods are not in the ledger; not with manual valuation). ``bom_id``, its bill of
+        materials, stands for product._backflush_is_shipment_costed's."""
+        product = product.with_company(self.company_id)
+        shipment = product.categ_id._backflush_trigger() == TRIGGER_SHIPMENT and bom_id
         return product.valuation == "real_time" and not shipment
 
     def _stock_revaluation(self, product, amount):
@@ -124,7 +124,7 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
         self._check_post_rights()
         today = fields.Date.context_today(self)
         for update in self:
-            update = update.with_company(update.company_id)
+            update = UPDATE_FIGURES.on(update.with_company(update.company_id))
             update._check_postable()
             if update.effective_date > today:
                 update.state = "scheduled"
@@ -272,7 +272,7 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
         """Cancel a draft, computed or scheduled update; a posted one is reversed
         exactly, while no later event has used its standards."""
         for update in self:
-            update = update.with_company(update.company_id)
+            update = UPDATE_FIGURES.on(update.with_company(update.company_id))
             if update.state == "posted":
                 update._check_post_rights()
                 update._cancel_posted()

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .internal_context import UPDATE_FIGURES
 
 
 class MrpBackflushStandardUpdateTotal(models.Model):
@@ -19,3 +22,22 @@ class MrpBackflushStandardUpdateTotal(models.Model):
     description = fields.Char(readonly=True)
     debit = fields.Monetary(readonly=True)
     credit = fields.Monetary(readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._refuse_outside_compute()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._refuse_outside_compute()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_outside_compute(self):
+        self._refuse_outside_compute()
+
+    def _refuse_outside_compute(self):
+        if not UPDATE_FIGURES.is_on(self):
+            raise UserError(
+                self.env._("The entry preview of a standard cost update is written by Compute.")
+            )

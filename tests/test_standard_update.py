@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
@@ -255,10 +257,33 @@ class TestStandardUpdate(BackflushCommon):
         update.env["mrp.backflush.standard.update"]._cron_post_scheduled()
         self.assertEqual(update.state, "scheduled", "not before its day")
 
-        update.effective_date = self.today  # its day has come
-        self.env["mrp.backflush.standard.update"]._cron_post_scheduled()
+        with freeze_time(tomorrow):  # its day has come
+            self.env["mrp.backflush.standard.update"]._cron_post_scheduled()
         self.assertEqual(update.state, "posted")
         self.assertEqual(self.component_a.standard_price, 8.0)
+
+    def test_a_scheduled_update_is_not_changed_or_posted_by_a_write(self):
+        # Over RPC a manufacturing administrator could otherwise schedule an update for
+        # the scheduled action to post, or change the figures an accountant approved.
+        manager = self._make_user(
+            "bf_mrp_writer", "mrp.group_mrp_manager,stock.group_stock_manager"
+        )
+        update = self._update(self.finished, {self.component_a: 8.0}).with_user(manager)
+        for vals in ({"state": "scheduled"}, {"state": "posted"}, {"posting_id": 1}):
+            with self.assertRaises(UserError):
+                update.write(vals)
+        line = self._line(update, self.finished)
+        with self.assertRaises(UserError):
+            line.write({"new_standard": 1.0})
+        with self.assertRaises(UserError):
+            update.total_ids[:1].write({"debit": 0.0})
+        tomorrow = self.today + timedelta(days=1)
+        scheduled = self._update(self.finished, {self.component_a: 8.0}, effective_date=tomorrow)
+        scheduled.action_post()
+        with self.assertRaises(UserError):
+            scheduled.with_user(manager).write({"effective_date": self.today})
+        with self.assertRaises(UserError):
+            self._line(scheduled, self.component_a).with_user(manager).planned_price = 1.0
 
     # ---- cancel -----------------------------------------------------------
 

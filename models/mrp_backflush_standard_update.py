@@ -9,14 +9,8 @@ from .internal_context import UPDATE_FIGURES
 # Written by the update's own code only (UPDATE_FIGURES): over RPC a caller could
 # otherwise schedule an update for the scheduled action to post, or mark one posted.
 PROTECTED_FIELDS = {"state", "problems", "posting_id", "cancel_posting_id"}
-# What a Post or a schedule settled: changed only by going back to draft.
-SCOPE_FIELDS = {
-    "product_ids",
-    "category_ids",
-    "revaluation_account_id",
-    "company_id",
-    "effective_date",
-}
+# What the preview is computed from: a change sends a computed update back to draft.
+PREVIEW_FIELDS = {"product_ids", "category_ids", "revaluation_account_id", "company_id"}
 
 UPDATE_STATES = [
     ("draft", "Draft"),
@@ -122,22 +116,35 @@ class MrpBackflushStandardUpdate(models.Model):
 
     def write(self, vals):
         self._refuse_protected(vals)
-        if UPDATE_FIGURES.is_on(self) or not set(vals) & SCOPE_FIELDS:
+        if not UPDATE_FIGURES.is_on(self):
+            self._refuse_settled(vals)
+        if UPDATE_FIGURES.is_on(self) or not set(vals) & PREVIEW_FIELDS:
             return super().write(vals)
-        settled = self.filtered(lambda update: update.state not in ("draft", "computed"))
-        if settled:
-            raise UserError(
-                self.env._(
-                    "%s is scheduled, posted or cancelled: set it back to draft to change it "
-                    "(a posted one is cancelled and a new update made).",
-                    ", ".join(settled.mapped("name")),
-                )
-            )
-        # Another scope, account or date makes the preview stale: compute again.
+        # Another scope or account makes the preview stale: compute again.
         computed = self.filtered(lambda update: update.state == "computed")
         result = super().write(vals)
         UPDATE_FIGURES.on(computed).write({"state": "draft"})
         return result
+
+    def _refuse_settled(self, vals):
+        """A posted or cancelled update stays as it was posted; a scheduled one only
+        changes its date, by someone who may post it (the post checks it all again)."""
+        scope = set(vals) & (PREVIEW_FIELDS | {"effective_date"})
+        if not scope:
+            return
+        settled = self.filtered(lambda update: update.state in ("posted", "cancelled"))
+        scheduled = self.filtered(lambda update: update.state == "scheduled")
+        if scheduled and scope == {"effective_date"}:
+            scheduled._check_post_rights()
+            scheduled = scheduled.browse()
+        if settled or scheduled:
+            raise UserError(
+                self.env._(
+                    "%s is scheduled, posted or cancelled: set it back to draft to change it "
+                    "(a posted one is cancelled and a new update made).",
+                    ", ".join((settled | scheduled).mapped("name")),
+                )
+            )
 
     def _refuse_protected(self, vals):
         if set(vals) & PROTECTED_FIELDS and not UPDATE_FIGURES.is_on(self):

@@ -3,8 +3,9 @@ from odoo.exceptions import UserError, ValidationError
 
 from .internal_context import UPDATE_FIGURES
 
-# What a user enters (or imports) on a line; Compute writes the rest.
-USER_FIELDS = {"update_id", "product_id", "planned_price"}
+# What a user enters (or imports: Odoo's load passes the line's id too) on a line;
+# Compute writes the rest.
+USER_FIELDS = {"id", "update_id", "product_id", "planned_price"}
 
 
 class MrpBackflushStandardUpdateLine(models.Model):
@@ -103,7 +104,7 @@ class MrpBackflushStandardUpdateLine(models.Model):
         return lines
 
     def write(self, vals):
-        self._refuse_figures(set(vals) - {"planned_price"})
+        self._refuse_figures(set(vals) - {"id", "planned_price"})
         if not UPDATE_FIGURES.is_on(self):
             self._refuse_settled()
         result = super().write(vals)

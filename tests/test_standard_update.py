@@ -261,6 +261,46 @@ class TestStandardUpdate(BackflushCommon):
             self.env["mrp.backflush.standard.update"]._cron_post_scheduled()
         self.assertEqual(update.state, "posted")
         self.assertEqual(self.component_a.standard_price, 8.0)
+        self.assertEqual(update.move_id.date, tomorrow)
+
+    def test_an_accountant_moves_a_scheduled_update_to_today(self):
+        self._shipment_plant_with_stock()
+        tomorrow = self.today + timedelta(days=1)
+        update = self._update(self.finished, {self.component_a: 8.0}, effective_date=tomorrow)
+        update.action_post()
+        update.effective_date = self.today
+        self.assertEqual(update.state, "scheduled")
+        self.env["mrp.backflush.standard.update"]._cron_post_scheduled()
+        self.assertEqual(update.state, "posted")
+        self.assertEqual(update.move_id.date, self.today)
+
+    def test_a_new_date_keeps_the_preview(self):
+        update = self._update(self.finished, {self.component_a: 8.0})
+        update.effective_date = self.today + timedelta(days=3)
+        self.assertEqual(update.state, "computed", "the preview does not depend on the date")
+        update.revaluation_account_id = self.production_variance
+        self.assertEqual(update.state, "draft", "another account: compute again")
+
+    def test_categories_put_their_products_in_scope(self):
+        update = self.env["mrp.backflush.standard.update"].create(
+            {"category_ids": [Command.set(self.finished_categ.ids)]}
+        )
+        update.action_compute()
+        self.assertIn(self.finished, update.line_ids.product_id)
+        self.assertIn(self.component_a, update.line_ids.product_id, "and what is below them")
+        self.assertEqual(update.revaluation_account_id, self.revaluation, "company default")
+
+    def test_planned_prices_are_imported_on_the_lines(self):
+        update = self._update(self.finished)
+        line = self._line(update, self.component_a)
+        Line = self.env["mrp.backflush.standard.update.line"]
+        result = Line.load([".id", "planned_price"], [[str(line.id), "8.25"]])
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertAmount(line.planned_price, 8.25, "imported")
+        bad = Line.load([".id", "planned_price"], [[str(line.id), "eight"]])
+        self.assertTrue(bad["messages"], "a price that is not a number is refused")
+        update.action_compute()
+        self.assertAmount(self._line(update, self.finished).new_standard, 2 * 8.25 + 5 + 12, "P")
 
     def test_a_scheduled_update_is_not_changed_or_posted_by_a_write(self):
         # Over RPC a manufacturing administrator could otherwise schedule an update for
@@ -280,8 +320,10 @@ class TestStandardUpdate(BackflushCommon):
         tomorrow = self.today + timedelta(days=1)
         scheduled = self._update(self.finished, {self.component_a: 8.0}, effective_date=tomorrow)
         scheduled.action_post()
-        with self.assertRaises(UserError):
+        with self.assertRaises(AccessError):
             scheduled.with_user(manager).write({"effective_date": self.today})
+        with self.assertRaises(UserError):
+            scheduled.with_user(manager).write({"product_ids": [Command.set([])]})
         with self.assertRaises(UserError):
             self._line(scheduled, self.component_a).with_user(manager).planned_price = 1.0
 

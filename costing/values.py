@@ -52,6 +52,8 @@ EVENT_ADJUSTMENT = "adjustment"
 return, scrap or their order: an inventory count, a vendor receipt or return."""
 EVENT_REVALUATION = "revaluation"
 """A change of standard revalued in what Odoo does not revalue (costing.revaluation)."""
+EVENT_REWORK = "rework"
+"""A finished unit under a trigger repaired with parts (costing.rework)."""
 EVENT_KINDS = (
     EVENT_COMPLETION,
     EVENT_SHIPMENT,
@@ -60,6 +62,7 @@ EVENT_KINDS = (
     EVENT_PERIOD_CLOSE,
     EVENT_ADJUSTMENT,
     EVENT_REVALUATION,
+    EVENT_REWORK,
 )
 
 # Kinds of entry lines.
@@ -78,6 +81,8 @@ CONVERSION_CONTROL = "conversion_control"
 """Actual conversion costs (labour and overhead), zeroed by a period close."""
 REVALUATION = "revaluation"
 """The standard cost revaluation account, counterpart of a change of standard."""
+REWORK_VARIANCE = "rework_variance"
+"""The rework variance account: what repairs of finished units cost in parts."""
 LINE_KINDS = (
     FINISHED,
     MATERIAL,
@@ -91,6 +96,7 @@ LINE_KINDS = (
     SCRAP_VARIANCE,
     CONVERSION_CONTROL,
     REVALUATION,
+    REWORK_VARIANCE,
 )
 
 

@@ -13,6 +13,7 @@ from ..costing import (
     OUTPUT,
     PRODUCTION_VARIANCE,
     REVALUATION,
+    REWORK_VARIANCE,
     ROUNDING,
     SCRAP_VARIANCE,
     STOCK_ON_HAND,
@@ -46,6 +47,7 @@ LINE_KINDS = [
     (CONVERSION_CONTROL, "Conversion costs control"),
     (ROUNDING, "Rounding difference"),
     (REVALUATION, "Standard cost revaluation"),
+    (REWORK_VARIANCE, "Rework variance"),
 ]
 # Journal item labels by line kind.
 LINE_LABELS = {
@@ -60,6 +62,7 @@ LINE_LABELS = {
     SCRAP_VARIANCE: _lt("scrap variance"),
     CONVERSION_CONTROL: _lt("conversion costs incurred, closed"),
     REVALUATION: _lt("standard cost revaluation"),
+    REWORK_VARIANCE: _lt("rework variance"),
     ROUNDING: _lt("rounding difference"),
 }
 # What the material lines of an entry hold, by event kind: the quantities consumed or

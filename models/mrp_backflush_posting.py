@@ -16,6 +16,7 @@ from ..costing.values import (
     EVENT_PERIOD_CLOSE,
     EVENT_REVALUATION,
     EVENT_REVERSAL,
+    EVENT_REWORK,
     EVENT_SCRAP,
     EVENT_SHIPMENT,
 )
@@ -34,6 +35,7 @@ POSTING_KINDS = [
     (EVENT_PERIOD_CLOSE, "Period close"),
     (EVENT_ADJUSTMENT, "Stock adjustment"),
     (EVENT_REVALUATION, "Revaluation"),
+    (EVENT_REWORK, "Rework"),
 ]
 
 

@@ -63,6 +63,17 @@ class ProductCategory(models.Model):
         check_company=True,
         help="Receives the standard value of scrapped components and finished units.",
     )
+    property_backflush_rework_variance_account_id = fields.Many2one(
+        "account.account",
+        string="Rework Variance",
+        company_dependent=True,
+        ondelete="restrict",
+        domain=_ACCOUNT_DOMAIN,
+        check_company=True,
+        help="Optional: receives the parts a repair fits to a finished unit of this "
+        "category, less the parts it removes (the unit itself stays at standard). Needed "
+        "only once such units are reworked.",
+    )
     property_backflush_production_variance_account_id = fields.Many2one(
         "account.account",
         string="Production Variance",
@@ -91,6 +102,7 @@ class ProductCategory(models.Model):
             "property_backflush_conversion_account_id",
             "property_backflush_usage_variance_account_id",
             "property_backflush_scrap_variance_account_id",
+            "property_backflush_rework_variance_account_id",
             "property_backflush_production_variance_account_id",
             "property_backflush_clearing_account_id",
         }

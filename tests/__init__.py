@@ -23,3 +23,4 @@ from . import test_routed_order_access
 from . import test_standard_revaluation
 from . import test_standard_update
 from . import test_tour_standard_update
+from . import test_rework_configuration

@@ -1,0 +1,140 @@
+"""Journal entry of a rework: a finished unit repaired with parts (issue 18).
+
+Backflush costing keeps a finished unit at its standard whatever is done to it; what a
+repair does to its parts is a rework cost, not a change of the unit's value, and never
+reaches Odoo's production account:
+
+- a part **added** leaves its account (RIP, its valuation account) at the value its
+  valuation layer took out of stock, to Rework Variance;
+- a part **removed back to stock** comes back into its account at its standard, out of
+  Rework Variance;
+- a part **removed to scrap** is scrapped: its standard goes to Scrap Variance, out of
+  Rework Variance.
+
+Rework Variance is left with what the repair cost in parts beyond what it gave back or
+scrapped. Every line is rounded on its own and the variance lines are their sums, so the
+entry balances exactly.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .money import round_money
+from .values import (
+    MATERIAL,
+    REWORK_VARIANCE,
+    SCRAP_VARIANCE,
+    AccountKey,
+    Entry,
+    EntryLine,
+    InvalidValue,
+    ProductKey,
+    _check_decimal,
+    _freeze_tuple,
+    _sum,
+)
+
+PART_ADDED = "add"
+PART_RETURNED = "remove_to_stock"
+PART_SCRAPPED = "remove_to_scrap"
+PART_DIRECTIONS = (PART_ADDED, PART_RETURNED, PART_SCRAPPED)
+
+
+@dataclass(frozen=True)
+class ReworkPart:
+    """A part a repair added to, or removed from, the unit.
+
+    Attributes:
+      product: The part.
+      quantity: Its quantity, in its own UoM (> 0).
+      unit_price: Its standard price per unit of its UoM.
+      account: Its valuation account (RIP).
+      direction: PART_ADDED, PART_RETURNED or PART_SCRAPPED.
+      value: For a part added, what its valuation layers took out of stock (positive),
+        or None: round(quantity x unit_price). Parts removed come back at standard.
+    """
+
+    product: ProductKey
+    quantity: Decimal
+    unit_price: Decimal
+    account: AccountKey
+    direction: str
+    value: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        _check_decimal(self, "quantity", self.quantity)
+        _check_decimal(self, "unit_price", self.unit_price)
+        if self.value is not None:
+            _check_decimal(self, "value", self.value)
+        if self.quantity <= 0:
+            raise InvalidValue(f"a reworked part's quantity must be positive, got {self.quantity}")
+        if self.direction not in PART_DIRECTIONS:
+            raise InvalidValue(
+                f"direction must be one of {PART_DIRECTIONS}, got {self.direction!r}"
+            )
+
+
+@dataclass(frozen=True)
+class Rework:
+    """A repair of a unit made under a trigger.
+
+    Attributes:
+      parts: ReworkPart items.
+      rework_variance_account: Takes the parts added, gives the parts removed.
+      scrap_variance_account: Takes the parts removed to scrap (None: none may be).
+      rounding: The currency's rounding quantum.
+    """
+
+    parts: tuple[ReworkPart, ...]
+    rework_variance_account: AccountKey
+    scrap_variance_account: AccountKey | None = None
+    rounding: Decimal = Decimal("0.01")
+
+    def __post_init__(self) -> None:
+        _check_decimal(self, "rounding", self.rounding)
+        _freeze_tuple(self, "parts", ReworkPart)
+        if self.rework_variance_account is None:
+            raise InvalidValue("a rework needs its rework variance account")
+        scrapped = any(part.direction == PART_SCRAPPED for part in self.parts)
+        if scrapped and self.scrap_variance_account is None:
+            raise InvalidValue("a part removed to scrap needs the scrap variance account")
+
+
+def _part_line(rework: Rework, part: ReworkPart) -> list[EntryLine]:
+    """The part's own line: credit for a part added, debit for a part removed."""
+    if part.direction == PART_ADDED:
+        value = part.value
+        if value is None:
+            value = round_money(part.quantity * part.unit_price, rework.rounding)
+        amount = -value
+    else:
+        amount = round_money(part.quantity * part.unit_price, rework.rounding)
+    if part.direction == PART_SCRAPPED:
+        return (
+            [
+                EntryLine(
+                    rework.scrap_variance_account,
+                    amount,
+                    SCRAP_VARIANCE,
+                    part.product,
+                    part.quantity,
+                )
+            ]
+            if amount
+            else []
+        )
+    return (
+        [EntryLine(part.account, amount, MATERIAL, part.product, part.quantity)] if amount else []
+    )
+
+
+def rework_entry(rework: Rework) -> Entry:
+    """Parts added: Dr Rework Variance / Cr RIP; removed to stock: Dr RIP / Cr Rework
+    Variance; removed to scrap: Dr Scrap Variance / Cr Rework Variance."""
+    lines = []
+    for part in rework.parts:
+        lines += _part_line(rework, part)
+    variance = -_sum(line.amount for line in lines)
+    if variance:
+        lines.append(EntryLine(rework.rework_variance_account, variance, REWORK_VARIANCE))
+    return Entry(tuple(lines))

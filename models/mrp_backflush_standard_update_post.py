@@ -149,6 +149,15 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
     def _check_postable(self):
         self.ensure_one()
         self._lock()
+        if self.state in ("posted", "cancelled"):
+            raise UserError(
+                self.env._(
+                    "%(update)s is already %(state)s: an update is posted once. Make a new "
+                    "update to change these standards again.",
+                    update=self.name,
+                    state=self._state_label().lower(),
+                )
+            )
         if self.state not in ("computed", "scheduled"):
             raise UserError(
                 self.env._(

@@ -115,6 +115,7 @@ class MrpBackflushStandardUpdate(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access("write")  # Odoo's access error before any rule of this model
         self._refuse_protected(vals)
         if not UPDATE_FIGURES.is_on(self):
             self._refuse_settled(vals)

@@ -382,3 +382,37 @@ class TestStandardUpdate(BackflushCommon):
 
         self.assertEqual(price_of_a(yesterday), 7.0)
         self.assertEqual(price_of_a(self.today), 8.0)
+
+    def test_a_sub_assembly_rolled_up_revalues_its_stock_and_what_finished_units_hold(self):
+        # S (Completion, its own account) = 2 B + 1.00; Q (Shipment) = 1 S + 1 A. 6 Q on
+        # hand hold 6 S in BF.SUB and 6 A in RIP; 4 S on the shelf. B 5.00 -> 6.00.
+        self._force_trigger(self.finished_categ, "shipment")
+        sub_account = self._make_account("BF.SUB", "Sub-assemblies", "asset_current")
+        sub_categ = self._make_category(
+            "Sub-assemblies",
+            sub_account,
+            property_backflush_trigger="completion",
+            **self._backflush_account_values(),
+        )
+        sub = self._make_product("Sub S", sub_categ, 11.0, backflush_conversion_cost=1.0)
+        sub_bom = self._make_bom(sub, [(self.component_b, 2)])
+        top = self._make_product("Assembly Q", self.finished_categ, 18.0)
+        top_bom = self._make_bom(top, [(sub, 1), (self.component_a, 1)])
+        self._receive(self.component_a, 6)
+        self._receive(self.component_b, 20)
+        self._mark_done(self._make_mo(10, sub_bom))
+        self._mark_done(self._make_mo(6, top_bom))
+        self.assertEqual(set(self._books_differences().values()), {0.0})
+
+        update = self._update(top, {self.component_b: 6.0})
+        self.assertAmount(self._line(update, sub).new_standard, 13.0, "S = 2 x 6 + 1")
+        self.assertAmount(self._line(update, top).new_standard, 13.0 + 7.0, "Q = S + A")
+        update.action_post()
+
+        self.assertAmount(sub.standard_price, 13.0, "S")
+        # The entry: 4 S on the shelf +8.00 (Odoo's layer, BF.SUB); 6 S held by 6 Q +12.00
+        # in BF.SUB; B on the shelf: none left.
+        self.assertEntryBalances(update.move_id, {sub_account: 20.0, self.revaluation: -20.0})
+        self.assertEqual(set(self._books_differences().values()), {0.0}, "check at zero")
+        self._deliver(top, 6)
+        self.assertEqual(set(self._books_differences().values()), {0.0}, "after the delivery")

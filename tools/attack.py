@@ -623,6 +623,74 @@ def try_register_retry(ctx, _admin, _setup, client):
     return attempt(lambda: client.forged("mrp.backflush.posting", "action_retry", [posting]), check)
 
 
+# Roles that may post a standard cost update of the company (Invoicing / Administrator).
+UPDATE_POSTERS = ("acc_admin", "admin")
+_update_days = iter(range(1, 1000))
+
+
+def computed_update(admin, setup):
+    """A computed standard cost update of the frame, its planned price 0.01 up, dated a
+    day earlier each time (one update per product and date)."""
+    day = next(_update_days)
+    date = time.strftime("%Y-%m-%d", time.gmtime(time.time() - day * 86400))
+    update = admin.call(
+        "mrp.backflush.standard.update",
+        "create",
+        {"product_ids": [[6, 0, [setup.frame]]], "effective_date": date},
+    )
+    admin.call("mrp.backflush.standard.update", "action_compute", [update])
+    (line,) = admin.call(
+        "mrp.backflush.standard.update.line",
+        "search_read",
+        [("update_id", "=", update)],
+        fields=["planned_price"],
+    )
+    admin.call(
+        "mrp.backflush.standard.update.line",
+        "write",
+        [line["id"]],
+        {"planned_price": line["planned_price"] + 0.01},
+    )
+    admin.call("mrp.backflush.standard.update", "action_compute", [update])
+    return update
+
+
+def update_state(ctx, update):
+    return ctx.sql("SELECT state FROM mrp_backflush_standard_update WHERE id = %s", (update,))[0][0]
+
+
+def try_update_post(ctx, admin, setup, client):
+    update = computed_update(admin, setup)
+    role = next(key for key, (login, _pw) in setup.users.items() if login == client.login)
+
+    def check():
+        state = update_state(ctx, update)
+        if state == "posted" and role not in UPDATE_POSTERS:
+            return Outcome("VIOLATION", f"standard cost update {update} posted by {role}")
+        return Outcome("costed", state) if state == "posted" else Outcome("ok", state)
+
+    return attempt(
+        lambda: client.forged("mrp.backflush.standard.update", "action_post", [update]), check
+    )
+
+
+def try_update_state(ctx, admin, setup, client):
+    update = computed_update(admin, setup)
+
+    def check():
+        state = update_state(ctx, update)
+        if state != "computed":
+            return Outcome("VIOLATION", f"standard cost update {update} written {state}")
+        return Outcome("ok", "unchanged")
+
+    return attempt(
+        lambda: client.forged(
+            "mrp.backflush.standard.update", "write", [update], {"state": "scheduled"}
+        ),
+        check,
+    )
+
+
 def an_entry(ctx):
     return ctx.sql(
         "SELECT move_id FROM mrp_backflush_posting WHERE kind = 'completion' AND state = "
@@ -684,6 +752,8 @@ ATTEMPTS = [
     ("reg_create", "register: create", try_register_create),
     ("reg_unlink", "register: unlink", try_register_unlink),
     ("reg_retry", "register: Retry a posted record", try_register_retry),
+    ("upd_post", "standard cost update: Post", try_update_post),
+    ("upd_state", "standard cost update: write state", try_update_state),
     (
         "entry_draft",
         "entry: button_draft",

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import BackflushCommon
 
@@ -416,3 +416,21 @@ class TestStandardUpdate(BackflushCommon):
         self.assertEqual(set(self._books_differences().values()), {0.0}, "check at zero")
         self._deliver(top, 6)
         self.assertEqual(set(self._books_differences().values()), {0.0}, "after the delivery")
+
+    def test_each_role_opens_the_update_and_its_preview(self):
+        self._shipment_plant_with_stock()
+        update = self._update(self.finished, {self.component_a: 8.0})
+        update.action_post()
+        manager = self._make_user("bf_upd_mrp", "mrp.group_mrp_manager,stock.group_stock_manager")
+        accountant = self._make_user("bf_upd_acc", "mrp_backflush.group_backflush_accountant")
+        account_admin = self._make_user("bf_upd_adm", "account.group_account_manager")
+        for user in (manager, accountant, account_admin):
+            form = Form(update.with_user(user))
+            self.assertEqual(form.state, "posted", user.login)
+            self.assertEqual(len(form.line_ids), len(update.line_ids), user.login)
+            action = update.with_user(user).action_view_lines()
+            Lines = self.env[action["res_model"]].with_user(user)
+            groups = Lines.read_group(action["domain"], ["held_revaluation:sum"], ["level"])
+            self.assertTrue(groups, user.login)
+        history = self.component_a.product_tmpl_id.with_user(manager).backflush_standard_history_ids
+        self.assertEqual(history.read(["source"])[0]["source"], "update")

@@ -26,6 +26,7 @@ from . import mrp_backflush_posting_columns
 from . import mrp_backflush_revaluation
 from . import mrp_backflush_standard_rollup
 from . import mrp_backflush_standard_history
+from . import mrp_backflush_standard_update_compute
 from . import mrp_backflush_standard_update_post
 from . import mrp_backflush_standard_update
 from . import mrp_backflush_standard_update_line

@@ -434,3 +434,14 @@ class TestStandardUpdate(BackflushCommon):
             self.assertTrue(groups, user.login)
         history = self.component_a.product_tmpl_id.with_user(manager).backflush_standard_history_ids
         self.assertEqual(history.read(["source"])[0]["source"], "update")
+
+    def test_without_a_revaluation_account_odoos_counterpart_takes_it(self):
+        self.company.backflush_revaluation_account_id = False
+        self._shipment_plant_with_stock()
+        expense = self.component_a.product_tmpl_id.get_product_accounts()["expense"]
+        update = self._update(self.finished, {self.component_a: 8.0})
+        self.assertFalse(update.revaluation_account_id)
+        update.action_post()
+        # Shelf 10 A +10.00 and 40 A held +40.00, both against the category's expense.
+        self.assertEntryBalances(update.move_id, {self.rip: 50.0, expense: -50.0})
+        self.assertEqual(set(self._books_differences().values()), {0.0})

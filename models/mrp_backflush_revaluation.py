@@ -58,16 +58,35 @@ class MrpBackflushRevaluation(models.AbstractModel):
         return shipment.filtered(lambda holder: boms.get(holder))
 
     @api.model
-    def _held_standards(self, holders):
-        """``[(holder, UnitStandard)]`` as the standards are now; holders whose standard
-        cannot be computed are left out (the Reconciliation Check names them)."""
-        standards = []
-        for holder in holders:
-            try:
-                standards.append((holder, holder._backflush_unit_standard(holder._backflush_bom())))
-            except (UserError, CostingError):
-                continue
-        return standards
+    def _held_standards(self, holders, *price_sets):
+        """``[(holder, UnitStandard)]`` as the standards are now, or one such list per
+        map of ``price_sets`` ({product id: standard}, a standard cost update's new
+        standards): the holders' bills and their kits are found once for them all.
+        Holders whose standard cannot be computed are left out (the Reconciliation Check
+        names them)."""
+        company = self.env.company
+        boms = (
+            self.env["mrp.bom"].sudo()._bom_find(holders, bom_type="normal", company_id=company.id)
+        )
+        made = holders.filtered(lambda holder: boms.get(holder))
+        kits = (
+            self.env["mrp.backflush.standard.rollup"]
+            .sudo()
+            ._kits_of(made, [boms[holder] for holder in made], company)
+        )
+        results = []
+        for prices in price_sets or (None,):
+            standards = []
+            for holder in made:
+                try:
+                    standard = holder._backflush_unit_standard(
+                        boms[holder], prices=prices, kits=kits
+                    )
+                except (UserError, CostingError):
+                    continue
+                standards.append((holder, standard))
+            results.append(standards)
+        return results if price_sets else results[0]
 
     @api.model
     def _revalue(self, product, holders, standards_before, old_price):

@@ -169,13 +169,15 @@ class MrpBackflushStandardUpdateCompute(models.AbstractModel):
         changed = [row for row in figures.values() if row["at_standard"] and self._price_moves(row)]
         Product = self.env["product.product"]
         holders = self._holders(Product.concat(*(row["product"] for row in changed)))
-        before = self._held_on_hand(holders)
         prices = {row["product"].id: row["new_standard"] for row in figures.values()}
-        after = self._held_on_hand(holders, prices)
+        Revaluation = self.env["mrp.backflush.revaluation"].with_company(self.company_id)
+        standards_now, standards_new = Revaluation._held_standards(holders, {}, prices)
+        before, after = self._held_on_hand(standards_now), self._held_on_hand(standards_new)
+        currency = self.company_id.currency_id
         stock = [
             self._stock_revaluation(row["product"], to_decimal(row["stock_revaluation"]))
             for row in changed
-            if row["stock_revaluation"]
+            if not currency.is_zero(row["stock_revaluation"])
         ]
         result = self._entry(stock, before, after)
         held = self._held_change_by_product(before, after)

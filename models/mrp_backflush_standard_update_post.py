@@ -5,7 +5,6 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, groupby
 
 from ..costing import (
-    CostingError,
     EntryLine,
     StockRevaluation,
     finished_material,
@@ -40,25 +39,9 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
             self.env["mrp.backflush.revaluation"].with_company(self.company_id)._holders(products)
         )
 
-    def _held_on_hand(self, holders, prices=None):
-        """The finished units on hand of ``holders`` (FinishedOnHand), their unit standards
-        at ``prices`` ({product id: standard}) or, without, at the standards of now."""
-        company = self.company_id
-        Bom = self.env["mrp.bom"].sudo()
-        boms = Bom._bom_find(holders, bom_type="normal", company_id=company.id)
-        made = holders.filtered(lambda holder: boms.get(holder))
-        kits = (
-            self.env["mrp.backflush.standard.rollup"]
-            .sudo()
-            ._kits_of(made, [boms[holder] for holder in made], company)
-        )
-        standards = []
-        for holder in made:
-            try:
-                standard = holder._backflush_unit_standard(boms[holder], prices=prices, kits=kits)
-            except (UserError, CostingError):
-                continue  # the Reconciliation Check names a holder it cannot compute
-            standards.append((holder, standard))
+    def _held_on_hand(self, standards):
+        """The finished units on hand (FinishedOnHand) of ``standards``
+        ([(holder, UnitStandard)], mrp.backflush.revaluation._held_standards)."""
         Books = self.env["mrp.backflush.books"].sudo().with_company(self.company_id)
         return Books._finished_on_hand(self.company_id, fields.Date.context_today(self), standards)
 
@@ -135,7 +118,7 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
                     )
                 )
             else:
-                update._post_now()
+                update._post_checked()
         return True
 
     def _lock(self):
@@ -216,15 +199,23 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
                 )
 
     def _post_now(self):
-        """Set the new standards and post the one entry (see the class docstring)."""
+        """Check, then post (the scheduled action's way in)."""
         self.ensure_one()
         self._check_postable()
+        self._post_checked()
+
+    def _post_checked(self):
+        """Set the new standards and post the one entry (see the class docstring); the
+        update was locked and checked by _check_postable in this transaction."""
+        self.ensure_one()
         changed = self._changed_lines()
         holders = self._holders(changed.product_id)
-        before = self._held_on_hand(holders)
+        Revaluation = self.env["mrp.backflush.revaluation"].with_company(self.company_id)
+        before = self._held_on_hand(Revaluation._held_standards(holders))
         changes = StandardChanges(self.effective_date, "update", self)
         self._write_standards(changes, [(line.product_id, line.new_standard) for line in changed])
-        after = self._held_on_hand(holders)
+        # Read again, from the standards Odoo now holds: what a delivery will credit.
+        after = self._held_on_hand(Revaluation._held_standards(holders))
         Layer = self.env["stock.valuation.layer"].sudo()
         layers = Layer.browse(changes.layer_ids)
         stock = [

@@ -250,12 +250,10 @@ class MrpBackflushStandardUpdateCompute(models.AbstractModel):
         Line.invalidate_model()
 
     def _write_totals(self, entry):
-        """One row per account and kind of ``entry`` (a costing Entry), as it is posted."""
+        """One row per account and kind of ``entry`` (a costing Entry), as it is posted:
+        condensed, as mrp.backflush.entry condenses it into journal items."""
         self.total_ids.unlink()
         Entry = self.env["mrp.backflush.entry"]
-        rows = {}
-        for line in condensed(entry).lines:
-            rows.setdefault((line.account, line.kind, line.label), line)
         self.env["mrp.backflush.standard.update.total"].create(
             [
                 {
@@ -266,7 +264,7 @@ class MrpBackflushStandardUpdateCompute(models.AbstractModel):
                     "debit": float(line.debit),
                     "credit": float(line.credit),
                 }
-                for index, line in enumerate(rows.values())
+                for index, line in enumerate(condensed(entry).lines)
             ]
         )
 

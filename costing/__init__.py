@@ -8,6 +8,14 @@ from .close import EARLIER_PERIODS, WRITE_OFF, CloseResult, ConversionClose, clo
 from .completion import completion_entry
 from .lines import condensed
 from .money import compare, is_zero, round_money
+from .rework import (
+    PART_ADDED,
+    PART_RETURNED,
+    PART_SCRAPPED,
+    Rework,
+    ReworkPart,
+    rework_entry,
+)
 from .scrap import Scrap, ScrappedComponent, ScrappedFinished, scrap_entry
 from .reconciliation import (
     FinishedOnHand,
@@ -85,6 +93,9 @@ __all__ = [
     "MATERIAL",
     "MAX_KIT_DEPTH",
     "OUTPUT",
+    "PART_ADDED",
+    "PART_RETURNED",
+    "PART_SCRAPPED",
     "PRODUCTION_VARIANCE",
     "REVALUATION",
     "REWORK_VARIANCE",
@@ -119,6 +130,8 @@ __all__ = [
     "ProductKey",
     "ReconciliationRow",
     "RevaluationResult",
+    "Rework",
+    "ReworkPart",
     "RoundingResidueTooLarge",
     "Scrap",
     "ScrappedComponent",
@@ -138,6 +151,7 @@ __all__ = [
     "reconciliation_rows",
     "retarget",
     "revaluation_entry",
+    "rework_entry",
     "reversal_entry",
     "round_money",
     "scrap_entry",

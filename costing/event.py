@@ -46,6 +46,8 @@ class Event:
       production: The manufacturing order.
       picking: The transfer (shipments and returns).
       unbuild: The unbuild order (reversals of completions).
+      repair: The repair order (rework), from Odoo's Repairs app through the
+        mrp_backflush_repair bridge.
       stock_move: The finished or delivered stock move the event costs.
       reversed_posting: The register record whose share a reversal undoes.
       scraps: The ``stock.scrap`` records a scrap event posts.
@@ -53,6 +55,8 @@ class Event:
       valuation_layers: The stock valuation layers the entry is linked to.
       period_start, period_end: The range of a period close.
       note: A note kept on the register record.
+      reason: Why it happened, as the register groups it (a scrap's reasons, a
+        repair's tags), or None.
       journal: The journal of the entry; None for the company's backflush journal.
       base_entry: Odoo's own entry values (without lines) that the entry starts from,
         or None. Shipments keep Odoo's delivery entry (journal, stock move link,
@@ -75,6 +79,7 @@ class Event:
     production: RecordId | None = None
     picking: RecordId | None = None
     unbuild: RecordId | None = None
+    repair: RecordId | None = None
     stock_move: RecordId | None = None
     reversed_posting: RecordId | None = None
     scraps: tuple[RecordId, ...] = ()
@@ -83,6 +88,7 @@ class Event:
     period_start: datetime.date | None = None
     period_end: datetime.date | None = None
     note: str | None = None
+    reason: str | None = None
     journal: RecordId | None = None
     base_entry: Mapping | None = field(default=None, compare=False)
     base_line: Mapping | None = field(default=None, compare=False)

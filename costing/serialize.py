@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 from types import MappingProxyType
 
+from .rework import Rework, ReworkPart
 from .scrap import Scrap, ScrappedComponent, ScrappedFinished
 from .shipment import Shipment, ShipmentAccounts
 from .values import (
@@ -39,6 +40,8 @@ VALUE_TYPES = {
         ComponentStandard,
         Consumption,
         Operation,
+        Rework,
+        ReworkPart,
         Scrap,
         ScrappedComponent,
         ScrappedFinished,

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -5,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
 from ..costing import (
+    REWORK_VARIANCE,
     SCRAP_VARIANCE,
     CostingError,
     EntryLine,
@@ -124,6 +127,16 @@ class MrpBackflushPosting(models.Model):
     )
     scrap_variance = fields.Monetary(
         readonly=True, help="Standard cost of the scrapped components and finished units."
+    )
+    rework_variance = fields.Monetary(
+        readonly=True,
+        help="Rework: what a repair of finished units cost in parts, beyond the parts it "
+        "gave back to stock or scrapped (those scrapped are in Scrap Variance).",
+    )
+    reason = fields.Char(
+        readonly=True,
+        index="btree_not_null",
+        help="Why it happened: the scrap reasons of a scrap, the tags of a repair.",
     )
     conversion_closed = fields.Monetary(
         string="Conversion Closed (applied)",
@@ -442,6 +455,8 @@ class MrpBackflushPosting(models.Model):
             "production_variance": float(summary.production_variance),
             "rounding_difference": float(summary.rounding),
             "scrap_variance": float(event.entry.amount_of(SCRAP_VARIANCE)),
+            "rework_variance": float(event.entry.amount_of(REWORK_VARIANCE)),
+            "reason": event.reason or False,
             "finished_value": float(summary.finished_value),
             "move_id": entry.id if entry else False,
             "state": "posted",
@@ -466,27 +481,25 @@ class MrpBackflushPosting(models.Model):
             vals.update(self.env["mrp.backflush.period.close"]._register_figures(event))
         return vals
 
+    def _origin_document(self):
+        """The document whose chatter tells of this posting: its order or transfer (the
+        mrp_backflush_repair bridge adds the repair), or an empty recordset."""
+        self.ensure_one()
+        return self.production_id or self.picking_id
+
     def _log_on_origins(self):
-        """One line per posting with an entry in the chatter of its order (or transfer):
-        the entry, linked, and its amount; written as logs in one batch per model, so
-        that nobody is notified and the shop floor's close stays cheap."""
-        bodies = {"mrp.production": {}, "stock.picking": {}}
+        """One line per posting with an entry in the chatter of its order (or transfer,
+        or repair): the entry, linked, and its amount; written as logs in one batch per
+        model, so that nobody is notified and the shop floor's close stays cheap."""
+        bodies = defaultdict(lambda: defaultdict(list))
         for posting in self.filtered("move_id"):
-            if posting.production_id:
-                origin = ("mrp.production", posting.production_id.id)
-            elif posting.picking_id:
-                origin = ("stock.picking", posting.picking_id.id)
-            else:
-                continue
-            bodies[origin[0]].setdefault(origin[1], []).append(posting._log_line())
+            origin = posting.sudo()._origin_document()
+            if origin:
+                bodies[origin._name][origin.id].append(posting._log_line())
         for model, lines_by_id in bodies.items():
-            if lines_by_id:
-                self.env[model].browse(list(lines_by_id)).sudo()._message_log_batch(
-                    {
-                        record_id: Markup("<br/>").join(lines)
-                        for record_id, lines in lines_by_id.items()
-                    }
-                )
+            self.env[model].browse(list(lines_by_id)).sudo()._message_log_batch(
+                {record_id: Markup("<br/>").join(lines) for record_id, lines in lines_by_id.items()}
+            )
 
     def _log_line(self):
         """The entry by its number and amount. On an order the number links the register

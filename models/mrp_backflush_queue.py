@@ -217,13 +217,23 @@ class MrpBackflushQueue(models.AbstractModel):
             }
         )
         if deferred:
-            origin = posting.production_id or posting.picking_id
+            origin = posting.sudo()._origin_document()
             self._announce(posting, [str(error)], origin or posting.product_id.product_tmpl_id)
 
     @api.model
     def _retry_one(self, posting):
         posting = posting.sudo().with_company(posting.company_id)
         pending = self._load_pending(posting)
+        event = self._retry_event(posting, pending)
+        posted = posting._post_queued(event)
+        if "layer" in pending:
+            posting.stock_move_id._backflush_reconcile_interim(posting.valuation_layer_ids)
+        return posted
+
+    @api.model
+    def _retry_event(self, posting, pending):
+        """The event ``posting`` (queued, with its ``pending`` data) posts, costed now by
+        its trigger (the mrp_backflush_repair bridge adds repairs)."""
         if posting.kind == EVENT_COMPLETION:
             event = posting.production_id._backflush_retry_event(pending, posting.date)
         elif posting.kind == EVENT_SCRAP:
@@ -232,10 +242,7 @@ class MrpBackflushQueue(models.AbstractModel):
             event = posting.stock_move_id._backflush_retry_event(pending, posting.date)
         else:
             raise UserError(self.env._("%s cannot be retried.", posting.name))
-        posted = posting._post_queued(event)
-        if "layer" in pending:
-            posting.stock_move_id._backflush_reconcile_interim(posting.valuation_layer_ids)
-        return posted
+        return event
 
     @api.model
     def _cron_retry_failed(self, batch_size=RETRY_BATCH_SIZE):

@@ -1,7 +1,14 @@
 from odoo import api, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..costing import CLEARING, CONVERSION, PRODUCTION_VARIANCE, SCRAP_VARIANCE, USAGE_VARIANCE
+from ..costing import (
+    CLEARING,
+    CONVERSION,
+    PRODUCTION_VARIANCE,
+    REWORK_VARIANCE,
+    SCRAP_VARIANCE,
+    USAGE_VARIANCE,
+)
 from ..costing.readiness import required_accounts
 from ..costing.values import TRIGGER_COMPLETION_ONLY, TRIGGER_SHIPMENT
 
@@ -12,6 +19,8 @@ ACCOUNT_FIELDS = {
     SCRAP_VARIANCE: "property_backflush_scrap_variance_account_id",
     PRODUCTION_VARIANCE: "property_backflush_production_variance_account_id",
     CLEARING: "property_backflush_clearing_account_id",
+    # Needed only once a unit is reworked (mrp_backflush_repair), by no trigger.
+    REWORK_VARIANCE: "property_backflush_rework_variance_account_id",
 }
 
 
@@ -34,6 +43,12 @@ class MrpBackflushReadiness(models.AbstractModel):
     @api.model
     def _category_problems(self, category, trigger):
         """The accounts ``category`` lacks for ``trigger``, as sentences."""
+        return self._missing_accounts(category, required_accounts(trigger))
+
+    @api.model
+    def _missing_accounts(self, category, kinds):
+        """The accounts of line ``kinds`` (see ACCOUNT_FIELDS) ``category`` lacks, as
+        sentences."""
         Category = self.env["product.category"]
         return [
             self.env._(
@@ -41,7 +56,7 @@ class MrpBackflushReadiness(models.AbstractModel):
                 category=category.display_name,
                 account=Category._fields[name].get_description(self.env)["string"],
             )
-            for name in self._required_account_fields(trigger)
+            for name in (ACCOUNT_FIELDS[kind] for kind in kinds)
             if not category[name]
         ]
 

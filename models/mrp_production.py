@@ -429,6 +429,7 @@ class MrpProduction(models.Model):
             production=self.id,
             scraps=tuple(scraps.ids),
             valuation_layers=tuple(moves.sudo().stock_valuation_layer_ids.ids),
+            reason=", ".join(scraps.scrap_reason_tag_ids.sorted("name").mapped("name")) or None,
         )
 
     def _backflush_blocked_scraps(self):

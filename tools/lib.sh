@@ -116,10 +116,17 @@ clone_odoo() {
 
 # ---------------------------------------------------------------- addons path / config
 
-# Odoo finds the addon only in a folder named mrp_backflush: link one to the checkout.
+# Odoo finds the addon only in a folder named mrp_backflush: link one to the checkout,
+# and one to each bridge module of bridges/ (mrp_backflush_repair), which Odoo installs
+# by itself where the apps it bridges are installed.
 link_addon() {
+    local bridge
     mkdir -p "$ADDONS_LINK_DIR"
     ln -sfn "$(cd "$ADDON_DIR" && pwd -P)" "$ADDONS_LINK_DIR/$ADDON_NAME"
+    for bridge in "$ADDON_DIR"/bridges/*/; do
+        [[ -f $bridge/__manifest__.py ]] || continue
+        ln -sfn "$(cd "$bridge" && pwd -P)" "$ADDONS_LINK_DIR/$(basename "$bridge")"
+    done
 }
 
 addon_link() { echo "$ADDONS_LINK_DIR/$ADDON_NAME"; }

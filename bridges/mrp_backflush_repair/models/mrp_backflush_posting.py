@@ -1,0 +1,28 @@
+from odoo import api, fields, models
+
+
+class MrpBackflushPosting(models.Model):
+    _inherit = "mrp.backflush.posting"
+
+    repair_id = fields.Many2one(
+        "repair.order",
+        string="Repair Order",
+        readonly=True,
+        index="btree_not_null",
+        help="The repair whose parts this rework posting costs.",
+    )
+
+    @api.model
+    def _register_vals(self, event, entry=None):
+        vals = super()._register_vals(event, entry)
+        vals["repair_id"] = event.repair
+        return vals
+
+    def _origin_document(self):
+        return super()._origin_document() or self.repair_id
+
+    @api.depends("repair_id")
+    def _compute_origin_name(self):
+        super()._compute_origin_name()
+        for posting in self.filtered("repair_id"):
+            posting.origin_name = posting.sudo().repair_id.name

@@ -280,9 +280,9 @@ odoo_log_test_result() {
 # without websocket-client, and a skipped tour is NOT RUN, never passed.
 odoo_log_tours() {
     local started skipped reason
-    started=$(grep -cE 'mrp_backflush\.tests\.test_tour_[a-z_]+: Starting ' "$1" || true)
-    skipped=$(grep -cE 'mrp_backflush\.tests\.test_tour_[a-z_]+: skipped ' "$1" || true)
-    reason=$(grep -E 'mrp_backflush\.tests\.test_tour_[a-z_]+: skipped ' "$1" | head -n 1 |
+    started=$(grep -cE 'mrp_backflush[a-z_]*\.tests\.test_tour_[a-z_]+: Starting ' "$1" || true)
+    skipped=$(grep -cE 'mrp_backflush[a-z_]*\.tests\.test_tour_[a-z_]+: skipped ' "$1" || true)
+    reason=$(grep -E 'mrp_backflush[a-z_]*\.tests\.test_tour_[a-z_]+: skipped ' "$1" | head -n 1 |
         sed -E 's/.* skipped .* : //')
     echo "$((started - skipped)) $skipped ${reason:-}"
 }

@@ -1,1 +1,2 @@
 from . import test_repair_rework
+from . import test_tour_repair

@@ -2,8 +2,10 @@
 mrp.backflush.books (which reads both) and costing.reconciliation (the arithmetic)."""
 
 from odoo import Command, api, fields, models
+from odoo.tools import date_utils
 from odoo.tools.misc import format_date, formatLang
 
+from ..costing.values import EVENT_REWORK, EVENT_SCRAP
 from ..models.mrp_backflush_books import AMOUNT_FIELDS
 
 
@@ -56,6 +58,19 @@ class MrpBackflushReconciliation(models.TransientModel):
         help="Valuation layers of moves that backflush costs instead of Odoo which no "
         "posting, posted or queued, holds. This list must be empty.",
     )
+    scrap_month_total = fields.Monetary(
+        string="Scrap Variance This Month",
+        compute="_compute_scrap_and_rework",
+        help="What scrap took out of RIP and finished goods from the first of the date's "
+        "month up to the date, at standard (posted scrap and rework postings).",
+    )
+    rework_month_total = fields.Monetary(
+        string="Rework Variance This Month",
+        compute="_compute_scrap_and_rework",
+        help="What repairs of finished units cost in parts from the first of the date's "
+        "month up to the date: the parts they fitted out of RIP, less those they gave "
+        "back to stock or scrapped (in Scrap Variance).",
+    )
     ledger_total = fields.Monetary(string="Ledger", compute="_compute_totals")
     component_total = fields.Monetary(string="Components on Hand", compute="_compute_totals")
     finished_total = fields.Monetary(string="Finished Material on Hand", compute="_compute_totals")
@@ -95,6 +110,31 @@ class MrpBackflushReconciliation(models.TransientModel):
                 continue
             wizard.failed_posting_ids = Books._failed_postings(wizard.company_id, wizard.date)
             wizard.uncovered_layer_ids = Books._uncovered_layers(wizard.company_id, wizard.date)
+
+    def _scrap_and_rework_domain(self):
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("kind", "in", (EVENT_SCRAP, EVENT_REWORK)),
+            ("state", "in", ("posted", "reversed")),
+            ("date", ">=", date_utils.start_of(self.date, "month")),
+            ("date", "<=", self.date),
+        ]
+
+    @api.depends("company_id", "date")
+    def _compute_scrap_and_rework(self):
+        for wizard in self:
+            if not wizard.company_id or not wizard.date:
+                wizard.scrap_month_total = wizard.rework_month_total = 0.0
+                continue
+            totals = (
+                wizard.env["mrp.backflush.posting"]
+                .sudo()
+                ._read_group(
+                    wizard._scrap_and_rework_domain(),
+                    aggregates=["scrap_variance:sum", "rework_variance:sum"],
+                )
+            )
+            wizard.scrap_month_total, wizard.rework_month_total = totals[0]
 
     @api.depends(
         "currency_id",
@@ -180,6 +220,29 @@ class MrpBackflushReconciliation(models.TransientModel):
         # The web client titles an action by its display_name first.
         action["name"] = action["display_name"] = self.env._(
             "Backflush Register accounted up to %s", format_date(self.env, self.date)
+        )
+        action["target"] = "current"
+        return action
+
+
+    def action_open_scrap_and_rework(self):
+        """The register's scrap and rework of the date's month, as a pivot by product and
+        reason."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mrp_backflush.mrp_backflush_posting_action"
+        )
+        action["domain"] = self._scrap_and_rework_domain()
+        action["context"] = {
+            "pivot_row_groupby": ["product_id", "reason"],
+            "pivot_column_groupby": ["kind"],
+            "pivot_measures": ["scrap_variance", "rework_variance"],
+        }
+        action["views"] = [(False, "pivot"), (False, "list"), (False, "form")]
+        action["name"] = action["display_name"] = self.env._(
+            "Scrap and rework, %(start)s - %(end)s",
+            start=format_date(self.env, date_utils.start_of(self.date, "month")),
+            end=format_date(self.env, self.date),
         )
         action["target"] = "current"
         return action

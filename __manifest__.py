@@ -3,7 +3,7 @@
     "name": "MRP Backflush Costing",
     "summary": "Backflush costing: post material and conversion at standard when good "
     "units are completed, and catch deviations as variances",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Manufacturing/Manufacturing",
     "website": "https://github.com/mrp-backflush/mrp_backflush",
     "author": "mrp_backflush developers",

@@ -36,9 +36,7 @@ class TestReworkByOrder(BackflushCommon):
 
         kinds = (first | second).backflush_posting_ids.sorted("id").mapped("kind")
         self.assertEqual(kinds, ["completion", "reversal", "scrap", "completion"])
-        moved = {
-            account: self._balance(account) - after_first[account] for account in accounts
-        }
+        moved = {account: self._balance(account) - after_first[account] for account in accounts}
         # Since the first completion: the unit is at its standard once (finished goods
         # unchanged); RIP lost the scrapped B only (the unbuild gave back 19.00, the new
         # unit took 19.00); the unbuild's mirror debited the 12.00 of conversion applied

@@ -224,7 +224,6 @@ class MrpBackflushReconciliation(models.TransientModel):
         action["target"] = "current"
         return action
 
-
     def action_open_scrap_and_rework(self):
         """The register's scrap and rework of the date's month, as a pivot by product and
         reason."""

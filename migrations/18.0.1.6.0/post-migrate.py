@@ -5,16 +5,16 @@ their scraps get their Reason (the scrap reasons, as the register now groups the
 def migrate(cr, version):
     if not version:
         return
-    cr.execute(
-        "UPDATE mrp_backflush_posting SET rework_variance = 0 WHERE rework_variance IS NULL"
-    )
+    cr.execute("UPDATE mrp_backflush_posting SET rework_variance = 0 WHERE rework_variance IS NULL")
     cr.execute(
         """
         UPDATE mrp_backflush_posting posting
            SET reason = reasons.names
           FROM (
                 SELECT rel.mrp_backflush_posting_id AS posting_id,
-                       string_agg(DISTINCT tag.name ->> 'en_US', ', ' ORDER BY tag.name ->> 'en_US') AS names
+                       string_agg(
+                           DISTINCT tag.name ->> 'en_US', ', ' ORDER BY tag.name ->> 'en_US'
+                       ) AS names
                   FROM mrp_backflush_posting_stock_scrap_rel rel
                   JOIN stock_scrap_stock_scrap_reason_tag_rel tags
                     ON tags.stock_scrap_id = rel.stock_scrap_id

@@ -23,6 +23,8 @@ class MrpBackflushPosting(models.Model):
 
     @api.depends("repair_id")
     def _compute_origin_name(self):
-        super()._compute_origin_name()
+        result = super()._compute_origin_name()
         for posting in self.filtered("repair_id"):
+            # sudo: only the name is shown; the register's readers may not read repairs.
             posting.origin_name = posting.sudo().repair_id.name
+        return result

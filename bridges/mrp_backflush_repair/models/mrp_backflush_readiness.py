@@ -25,8 +25,9 @@ class MrpBackflushReadiness(models.AbstractModel):
             problems.append(self.env._("Company %s has no backflush journal.", company.name))
         needed = [REWORK_VARIANCE]
         scrapped = moves.filtered(
-            lambda move: move.repair_line_type != "add"
-            and not move.location_dest_id._should_be_valued()
+            lambda move: (
+                move.repair_line_type != "add" and not move.location_dest_id._should_be_valued()
+            )
         )
         if scrapped:
             needed.append(SCRAP_VARIANCE)

@@ -82,8 +82,9 @@ class RepairOrder(models.Model):
             if problems:
                 blocked[repair.id] = problems
         stopping = self.filtered(
-            lambda repair: repair.id in blocked
-            and repair.company_id.backflush_blocked_posting == "stop"
+            lambda repair: (
+                repair.id in blocked and repair.company_id.backflush_blocked_posting == "stop"
+            )
         )
         if stopping:
             Readiness._raise(
@@ -151,8 +152,7 @@ class RepairOrder(models.Model):
             parts=self._backflush_rework_parts() if parts is None else parts,
             rework_variance_account=category.property_backflush_rework_variance_account_id.id
             or None,
-            scrap_variance_account=category.property_backflush_scrap_variance_account_id.id
-            or None,
+            scrap_variance_account=category.property_backflush_scrap_variance_account_id.id or None,
             rounding=to_decimal(self.company_id.currency_id.rounding),
         )
 
@@ -256,4 +256,3 @@ class RepairOrder(models.Model):
         action["domain"] = [("repair_id", "=", self.id)]
         action["context"] = {"create": False}
         return action
-

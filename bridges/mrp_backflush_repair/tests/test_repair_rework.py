@@ -186,7 +186,9 @@ class TestRepairRework(ReworkCommon):
         repair = self._repair([("add", self.component_b, 2, None)])
         posting = self._postings(repair)
         self.assertEqual(posting.state, "pending")
-        self.assertFalse(self.env["mrp.backflush.books"]._uncovered_layers(self.company, posting.date))
+        self.assertFalse(
+            self.env["mrp.backflush.books"]._uncovered_layers(self.company, posting.date)
+        )
         self.env["mrp.backflush.queue"]._cron_post_pending()
         self.assertEqual(posting.state, "posted")
         self.assertEntryBalances(posting.move_id, {self.rip: -10.0, self.rework_variance: 10.0})

@@ -49,7 +49,12 @@ class TestBackflushRepairTour(BackflushTourCommon):
             {"name": "BFR Motor", "is_storable": True, "categ_id": parts.id, "standard_price": 5}
         )
         gadget = self.env["product.product"].create(
-            {"name": "BFR Gadget", "is_storable": True, "categ_id": finished.id, "standard_price": 31}
+            {
+                "name": "BFR Gadget",
+                "is_storable": True,
+                "categ_id": finished.id,
+                "standard_price": 31,
+            }
         )
         self.env["mrp.bom"].create(
             {

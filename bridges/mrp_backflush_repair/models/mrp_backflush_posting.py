@@ -21,7 +21,15 @@ class MrpBackflushPosting(models.Model):
     def _origin_document(self):
         return super()._origin_document() or self.repair_id
 
-    @api.depends("repair_id")
+    @api.depends(
+        "kind",
+        "production_id",
+        "picking_id",
+        "unbuild_id",
+        "period_start",
+        "period_end",
+        "repair_id",
+    )
     def _compute_origin_name(self):
         result = super()._compute_origin_name()
         for posting in self.filtered("repair_id"):

@@ -26,6 +26,7 @@ from ..costing.values import (
     EVENT_COMPLETION,
     EVENT_REVALUATION,
     EVENT_REVERSAL,
+    EVENT_REWORK,
     EVENT_SCRAP,
     EVENT_SHIPMENT,
 )
@@ -74,6 +75,7 @@ MATERIAL_LABELS = {
     EVENT_ADJUSTMENT: _lt("material at standard (bill of materials)"),
     EVENT_REVERSAL: _lt("material reversed"),
     EVENT_REVALUATION: _lt("material held for finished units on hand, revalued"),
+    EVENT_REWORK: _lt("repair parts fitted, less parts put back in stock"),
 }
 # Creating an entry logs nothing in its chatter and subscribes nobody: the register
 # record and the order's chatter are its trace, and the entry never changes afterwards

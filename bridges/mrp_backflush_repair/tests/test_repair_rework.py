@@ -103,6 +103,26 @@ class TestRepairRework(ReworkCommon):
         Books = self.env["mrp.backflush.books"]
         self.assertFalse(Books._uncovered_layers(self.company, posting.date))
 
+    def test_audit_lists_an_uncovered_repair_part(self):
+        """The Reconciliation Check's movements without a posting cover repair parts: a
+        part layer that no posting held would be listed."""
+        repair = self._repair([("add", self.component_b, 1, None)])
+        layers = repair.move_ids.stock_valuation_layer_ids
+        self.env.flush_all()
+        self.env.cr.execute(
+            "DELETE FROM mrp_backflush_posting_valuation_layer_rel WHERE layer_id IN %s",
+            [tuple(layers.ids)],
+        )
+        self.env.cr.execute(
+            "UPDATE stock_valuation_layer SET account_move_id = NULL WHERE id IN %s",
+            [tuple(layers.ids)],
+        )
+        layers.invalidate_recordset()
+        uncovered = self.env["mrp.backflush.books"]._uncovered_layers(
+            self.company, self._postings(repair).date
+        )
+        self.assertEqual(uncovered, layers)
+
     def test_part_put_back_in_stock(self):
         """A part removed and put back in stock comes back into RIP at standard, out of
         Rework Variance (Odoo's own entry would credit the production account)."""
@@ -139,14 +159,6 @@ class TestRepairRework(ReworkCommon):
         repair = self._repair([("add", self.component_b, 1, None)], product=plain)
         self.assertFalse(self._postings(repair))
         self.assertAmount(self._balance(self.production_cost), 5.0, "production")
-
-    def test_shipment_trigger(self):
-        """Under Shipment the unit's material is still in RIP: the rework is the same."""
-        self._force_trigger(self.finished_categ, "shipment")
-        repair = self._repair([("add", self.component_b, 1, None)])
-        posting = self._postings(repair)
-        self.assertEqual(posting.trigger, "shipment")
-        self.assertEntryBalances(posting.move_id, {self.rip: -5.0, self.rework_variance: 5.0})
 
     def test_missing_account_stops_or_queues(self):
         """Without a Rework Variance account: under 'stop' the repair is refused before
@@ -224,3 +236,36 @@ class TestRepairRework(ReworkCommon):
             repair.with_user(accountant).action_repair_end()
         self.assertEqual(repair.state, "under_repair")
         self.assertFalse(self._postings(repair))
+
+
+@tagged("post_install", "-at_install")
+class TestRepairReworkUnderShipment(ReworkCommon):
+    """The same plant under Shipment from the start: the units made are in RIP and
+    Conversion Costs Applied until delivered."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.finished_categ.property_backflush_trigger = "shipment"
+
+    def test_repair_in_stock(self):
+        """Under Shipment the unit's material is still in RIP: the rework is the same."""
+        repair = self._repair([("add", self.component_b, 1, None)])
+        posting = self._postings(repair)
+        self.assertEqual(posting.trigger, "shipment")
+        self.assertEntryBalances(posting.move_id, {self.rip: -5.0, self.rework_variance: 5.0})
+
+    def test_unit_returned_by_a_customer(self):
+        """Under Shipment a unit delivered, returned by the customer (its shipment
+        mirrored) and repaired: the rework entry is the same, RIP relieved of the part
+        only, and the books still match the floor."""
+        picking = self._deliver(self.finished, 1)
+        self._return(picking, 1)
+        repair = self._repair([("add", self.component_b, 1, None)])
+        posting = self._postings(repair)
+        self.assertEqual((posting.kind, posting.state), ("rework", "posted"))
+        self.assertEntryBalances(posting.move_id, {self.rip: -5.0, self.rework_variance: 5.0})
+        self.assertAmount(self._balance(self.production_cost), 0.0, "production")
+        check = self.env["mrp.backflush.reconciliation"].create({})
+        self.assertTrue(check.is_balanced, check.status_message)
+        self.assertAmount(check.rework_month_total, 5.0, "rework of the month")

@@ -13,6 +13,7 @@
     "depends": ["mrp_backflush", "repair"],
     "auto_install": True,
     "data": [
+        "security/ir.model.access.csv",
         "views/repair_order_views.xml",
         "views/mrp_backflush_posting_views.xml",
     ],

@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.mrp_backflush.tests.common import BackflushCommon
 
@@ -226,6 +226,23 @@ class TestRepairRework(ReworkCommon):
         posting = self._postings(repair)
         self.assertEqual(posting.state, "posted")
         self.assertIn(posting.move_id.name, repair.message_ids[0].body)
+
+    def test_accountant_reviews_the_rework(self):
+        """A Backflush Costing / Accountant (no stock rights) opens the rework posting
+        from the register, its repair from there, and the repair's Backflush button."""
+        repair = self._repair([("add", self.component_b, 1, None)])
+        accountant = self._make_user("bf_rework_rev", "mrp_backflush.group_backflush_accountant")
+        posting = self._postings(repair).with_user(accountant)
+        self.assertEqual(Form(posting).repair_id, repair)
+        repair_form = Form(repair.with_user(accountant))
+        self.assertEqual(repair_form.backflush_posting_count, 1)
+        action = repair.with_user(accountant).action_view_backflush_postings()
+        self.assertEqual(
+            self.env["mrp.backflush.posting"].with_user(accountant).search(action["domain"]),
+            posting,
+        )
+        with self.assertRaises(AccessError):
+            repair.with_user(accountant).write({"internal_notes": "changed"})
 
     def test_user_without_repair_rights(self):
         """An accountant of the books without stock rights meets Odoo's access error and

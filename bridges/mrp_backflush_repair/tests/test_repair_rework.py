@@ -102,6 +102,13 @@ class TestRepairRework(ReworkCommon):
         self.assertEqual(parts_layers.account_move_id, posting.move_id)
         Books = self.env["mrp.backflush.books"]
         self.assertFalse(Books._uncovered_layers(self.company, posting.date))
+        # The accountant's check says where it went, and opens it by product and reason.
+        check = self.env["mrp.backflush.reconciliation"].create({})
+        self.assertAmount(check.rework_month_total, 7.0, "rework of the month")
+        self.assertAmount(check.scrap_month_total, 5.0, "scrap of the month")
+        action = check.action_open_scrap_and_rework()
+        self.assertEqual(self.env["mrp.backflush.posting"].search(action["domain"]), posting)
+        self.assertEqual(action["context"]["pivot_row_groupby"], ["product_id", "reason"])
 
     def test_audit_lists_an_uncovered_repair_part(self):
         """The Reconciliation Check's movements without a posting cover repair parts: a

@@ -1,5 +1,7 @@
 import dataclasses
 
+from psycopg2 import errors
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -65,12 +67,32 @@ class RepairOrder(models.Model):
             lambda repair: repair.company_id.backflush_posting_mode == "deferred"
         )
         immediate = reworked - deferred
+        reworked._backflush_lock_for_ending()
         blocked = immediate._backflush_blocked_reworks()
         result = super().action_repair_done()
         immediate.filtered(lambda repair: repair.id not in blocked)._backflush_post_reworks()
         immediate.filtered(lambda repair: repair.id in blocked)._backflush_queue_reworks(blocked)
         deferred._backflush_queue_reworks()
         return result
+
+    def _backflush_lock_for_ending(self):
+        """Refuse a second End Repair of the same repair while the first one runs: the
+        repair rows are locked until it commits (the register's unique event key would
+        refuse the second posting anyway, with a message that says less). Once the
+        first has committed, Odoo's retry of the second finds the repair done."""
+        if not self:
+            return
+        try:
+            self.env.cr.execute(
+                "SELECT id FROM repair_order WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)]
+            )
+        except errors.LockNotAvailable as error:
+            raise UserError(
+                self.env._(
+                    "%s is being ended right now; wait for it to finish.",
+                    ", ".join(self.mapped("name")),
+                )
+            ) from error
 
     def _backflush_blocked_reworks(self):
         """{repair id: what is missing} for the repairs whose rework cannot be posted now

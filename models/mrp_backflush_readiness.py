@@ -270,6 +270,29 @@ class MrpBackflushReadiness(models.AbstractModel):
         return problems
 
     @api.model
+    def _blocked(self, records, problems_of, event):
+        """{record id: what ``problems_of`` finds missing} for the ``records`` (orders,
+        repairs: anything with a company and a name) whose posting cannot be made now
+        and whose company queues such postings; one UserError for those whose company
+        stops the operation instead (``event``: "the ... of %s")."""
+        blocked = {}
+        for record in records:
+            problems = problems_of(record)
+            if problems:
+                blocked[record.id] = problems
+        stopping = records.filtered(
+            lambda record: (
+                record.id in blocked and record.company_id.backflush_blocked_posting == "stop"
+            )
+        )
+        if stopping:
+            self._raise(
+                event % ", ".join(stopping.mapped("name")),
+                [problem for record in stopping for problem in blocked[record.id]],
+            )
+        return blocked
+
+    @api.model
     def _refuse(self, problems):
         if problems:
             raise ValidationError("\n".join(dict.fromkeys(problems)))

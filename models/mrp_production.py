@@ -204,26 +204,8 @@ class MrpProduction(models.Model):
         )
 
     def _backflush_blocked(self, problems_of, event):
-        """{order id: what ``problems_of`` finds missing} for the orders whose posting
-        cannot be made now and whose company queues such postings; one UserError for
-        those whose company stops the operation instead (``event``: "the ... of %s")."""
-        blocked = {}
-        for production in self:
-            problems = problems_of(production)
-            if problems:
-                blocked[production.id] = problems
-        stopping = self.filtered(
-            lambda production: (
-                production.id in blocked
-                and production.company_id.backflush_blocked_posting == "stop"
-            )
-        )
-        if stopping:
-            self.env["mrp.backflush.readiness"]._raise(
-                event % ", ".join(stopping.mapped("name")),
-                [problem for production in stopping for problem in blocked[production.id]],
-            )
-        return blocked
+        """See mrp.backflush.readiness._blocked."""
+        return self.env["mrp.backflush.readiness"]._blocked(self, problems_of, event)
 
     def _post_labour(self):
         # mrp_account posts the work centre cost on top of the valuation; under backflush

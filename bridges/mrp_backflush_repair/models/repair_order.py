@@ -98,22 +98,7 @@ class RepairOrder(models.Model):
         """{repair id: what is missing} for the repairs whose rework cannot be posted now
         and whose company queues such postings; one UserError for the others."""
         Readiness = self.env["mrp.backflush.readiness"]
-        blocked = {}
-        for repair in self:
-            problems = Readiness._rework_problems(repair)
-            if problems:
-                blocked[repair.id] = problems
-        stopping = self.filtered(
-            lambda repair: (
-                repair.id in blocked and repair.company_id.backflush_blocked_posting == "stop"
-            )
-        )
-        if stopping:
-            Readiness._raise(
-                self.env._("the rework of %s", ", ".join(stopping.mapped("name"))),
-                [problem for repair in stopping for problem in blocked[repair.id]],
-            )
-        return blocked
+        return Readiness._blocked(self, Readiness._rework_problems, self.env._("the rework of %s"))
 
     # ------------------------------------------------------------------
     # The rework: its parts, its entry, its event

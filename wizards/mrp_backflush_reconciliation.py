@@ -116,8 +116,9 @@ class MrpBackflushReconciliation(models.TransientModel):
             ("company_id", "=", self.company_id.id),
             ("kind", "in", (EVENT_SCRAP, EVENT_REWORK)),
             ("state", "in", ("posted", "reversed")),
-            ("date", ">=", date_utils.start_of(self.date, "month")),
-            ("date", "<=", self.date),
+            # By the entry's date, as the ledger has it (a locked period moves it).
+            ("accounting_date", ">=", date_utils.start_of(self.date, "month")),
+            ("accounting_date", "<=", self.date),
         ]
 
     @api.depends("company_id", "date")

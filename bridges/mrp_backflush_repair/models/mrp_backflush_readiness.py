@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import float_is_zero
 
 from odoo.addons.mrp_backflush.costing import REWORK_VARIANCE, SCRAP_VARIANCE
 
@@ -13,8 +14,13 @@ class MrpBackflushReadiness(models.AbstractModel):
         its Scrap Variance account when a part goes to scrap) and what each costed part
         needs as a component does. A repair that costs no part needs nothing."""
         repair = repair.with_company(repair.company_id)
+        # Odoo cancels the parts of no quantity when the repair ends (action_repair_done).
         moves = repair.move_ids.filtered(
-            lambda move: move.state != "cancel" and move._backflush_is_rework_part()
+            lambda move: (
+                move.state != "cancel"
+                and not float_is_zero(move.quantity, precision_rounding=move.product_uom.rounding)
+                and move._backflush_is_rework_part()
+            )
         )
         if not moves:
             return []

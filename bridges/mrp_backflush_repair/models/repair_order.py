@@ -112,30 +112,36 @@ class RepairOrder(models.Model):
         )
 
     def _backflush_rework_parts(self):
-        """ReworkPart values of this repair's costed parts: an added part at what its
-        valuation layers took out of stock, a part removed at its standard, back to
-        stock (valued location) or to scrap (any other)."""
+        """ReworkPart values of this repair's costed parts: a part taken out of stock at
+        what its valuation layers took out, a part put back in stock at its standard,
+        a part removed to a location not valued (scrap) at its standard."""
         self.ensure_one()
         currency = self.company_id.currency_id
         parts = []
         for move in self._backflush_rework_moves():
             part = move.product_id.with_company(self.company_id)
             layers = move.sudo().stock_valuation_layer_ids
-            if layers:
-                quantity = abs(sum(layers.mapped("quantity")))
-            else:
+            # The stock side follows the layers (what Odoo put into or took out of a
+            # valued location, whatever the line's type); a part without a layer left
+            # the unit for a location not valued: scrapped.
+            signed = sum(layers.mapped("quantity"))
+            quantity = abs(signed)
+            if signed < 0:
+                direction = PART_ADDED
+                value = to_decimal(currency.round(abs(sum(layers.mapped("value")))))
+            elif signed > 0:
+                direction, value = PART_RETURNED, None
+            elif (
+                not layers
+                and move.repair_line_type != "add"
+                and not (move.location_dest_id._should_be_valued())
+            ):
+                direction, value = PART_SCRAPPED, None
                 quantity = move.product_uom._compute_quantity(
                     move.quantity, part.uom_id, round=False
                 )
-            if move.repair_line_type == "add":
-                if not layers:
-                    continue  # not taken out of a valued stock: Odoo values nothing
-                direction = PART_ADDED
-                value = to_decimal(currency.round(abs(sum(layers.mapped("value")))))
             else:
-                valued = move.location_dest_id._should_be_valued()
-                direction = PART_RETURNED if valued else PART_SCRAPPED
-                value = None
+                continue  # between locations Odoo does not value: nothing moved in value
             if not quantity:
                 continue
             parts.append(
@@ -163,21 +169,21 @@ class RepairOrder(models.Model):
             rounding=to_decimal(self.company_id.currency_id.rounding),
         )
 
-    def _backflush_rework_event(self, rework=None, queued=False):
+    def _backflush_rework_event(self, rework=None, queued=False, moves=None):
         """The rework event of this done repair, or None when it costs no part.
         ``rework``: the value to post (a queued one); by default read now. ``queued``:
         the event without its entry, for a posting that cannot be made now."""
         self.ensure_one()
-        moves = self._backflush_rework_moves()
+        moves = self._backflush_rework_moves() if moves is None else moves
         if not moves:
             return None
         if queued:
             entry, summary = NO_ENTRY, NO_FIGURES
         else:
             rework = rework or self._backflush_rework()
+            # Parts that cost nothing still get their register record (no entry): it
+            # holds their layers for the Reconciliation Check.
             entry = self.env["mrp.backflush.posting"]._costing(self.name, rework_entry, rework)
-            if not entry.lines:
-                return None
             summary = summarize(entry)
         quantity = self.product_uom._compute_quantity(
             self.product_qty, self.product_id.uom_id, round=False
@@ -222,7 +228,7 @@ class RepairOrder(models.Model):
                 parts = repair._backflush_rework_parts()
             except (UserError, CostingError):
                 parts = None  # read again when it is posted
-            pending = {"parts": parts}
+            pending = {"parts": parts, "moves": repair._backflush_rework_moves().ids}
             if problems is None:
                 queued.append((skeleton, pending))
             else:
@@ -251,7 +257,8 @@ class RepairOrder(models.Model):
                 )
                 for part in parts
             )
-        event = repair._backflush_rework_event(rework=repair._backflush_rework(parts))
+        moves = self.env["stock.move"].browse(pending.get("moves") or []) or None
+        event = repair._backflush_rework_event(rework=repair._backflush_rework(parts), moves=moves)
         return dataclasses.replace(event, date=date) if event else None
 
     def action_view_backflush_postings(self):

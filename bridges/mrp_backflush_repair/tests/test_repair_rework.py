@@ -192,6 +192,39 @@ class TestRepairRework(ReworkCommon):
         self.assertEqual(posting.state, "posted")
         self.assertEntryBalances(posting.move_id, {self.rip: -5.0, self.rework_variance: 5.0})
 
+    def test_part_of_no_quantity_needs_nothing(self):
+        """A line left at quantity 0 is cancelled by Odoo when the repair ends: it does
+        not stop the repair for an account only it would need."""
+        self.finished_categ.property_backflush_scrap_variance_account_id = False
+        repair = self._repair(
+            [
+                ("add", self.component_b, 1, None),
+                ("remove", self.component_a, 0, self.scrap_location),
+            ]
+        )
+        self.assertEqual(repair.state, "done")
+        self.assertEntryBalances(
+            self._postings(repair).move_id, {self.rip: -5.0, self.rework_variance: 5.0}
+        )
+
+    def test_parts_that_net_to_nothing_are_recorded_without_entry(self):
+        """A part fitted and the same part put back in stock net to nothing on every
+        account: the register record has no entry and holds both layers, so the audit
+        finds nothing uncovered."""
+        repair = self._repair(
+            [
+                ("add", self.component_a, 1, None),
+                ("recycle", self.component_a, 1, self.stock_location),
+            ]
+        )
+        posting = self._postings(repair)
+        self.assertEqual((posting.state, bool(posting.move_id)), ("posted", False))
+        self.assertEqual(posting.valuation_layer_ids, repair.move_ids.stock_valuation_layer_ids)
+        self.assertEqual(len(posting.valuation_layer_ids), 2)
+        self.assertFalse(
+            self.env["mrp.backflush.books"]._uncovered_layers(self.company, posting.date)
+        )
+
     def test_scrapped_part_needs_scrap_account(self):
         self.company.backflush_blocked_posting = "queue"
         self.finished_categ.property_backflush_scrap_variance_account_id = False

@@ -38,7 +38,12 @@ class MrpBackflushReadiness(models.AbstractModel):
     @api.model
     def _required_account_fields(self, trigger):
         """Names of the category account fields ``trigger`` needs (costing.readiness)."""
-        return tuple(ACCOUNT_FIELDS[kind] for kind in required_accounts(trigger))
+        return self._account_fields(required_accounts(trigger))
+
+    @api.model
+    def _account_fields(self, kinds):
+        """The category account fields of line ``kinds`` (ACCOUNT_FIELDS)."""
+        return tuple(ACCOUNT_FIELDS[kind] for kind in kinds)
 
     @api.model
     def _category_problems(self, category, trigger):
@@ -56,7 +61,7 @@ class MrpBackflushReadiness(models.AbstractModel):
                 category=category.display_name,
                 account=Category._fields[name].get_description(self.env)["string"],
             )
-            for name in (ACCOUNT_FIELDS[kind] for kind in kinds)
+            for name in self._account_fields(kinds)
             if not category[name]
         ]
 

@@ -246,17 +246,8 @@ class RepairOrder(models.Model):
             self.env._("the rework of %s", repair.name), Readiness._rework_problems(repair)
         )
         parts = pending.get("parts")
-        if parts is not None:
-            parts = tuple(
-                dataclasses.replace(
-                    part,
-                    account=self.env["product.product"]
-                    .browse(part.product)
-                    ._backflush_valuation_account()
-                    .id,
-                )
-                for part in parts
-            )
+        if parts is not None:  # the event's figures, on today's accounts of the company
+            parts = repair.env["product.product"]._backflush_with_current_accounts(parts)
         moves = self.env["stock.move"].browse(pending.get("moves") or []) or None
         event = repair._backflush_rework_event(rework=repair._backflush_rework(parts), moves=moves)
         return dataclasses.replace(event, date=date) if event else None

@@ -27,6 +27,6 @@ class StockMove(models.Model):
     def _backflush_shipment_direction(self):
         # A Shipment-costed product fitted as a part is costed by the rework, not as a
         # stock adjustment of its own.
-        if self.repair_id and self.repair_line_type and self._backflush_is_rework_part():
+        if self._backflush_is_rework_part():
             return None
         return super()._backflush_shipment_direction()

@@ -6,8 +6,10 @@ pure tests, hence relative imports only.
 
 from .close import EARLIER_PERIODS, WRITE_OFF, CloseResult, ConversionClose, close_entry
 from .completion import completion_entry
+from .event import NO_ENTRY, NO_FIGURES, Event
 from .lines import condensed
-from .money import compare, is_zero, round_money
+from .money import compare, is_zero, round_money, to_decimal
+from .readiness import required_accounts
 from .rework import (
     PART_ADDED,
     PART_RETURNED,
@@ -16,6 +18,7 @@ from .rework import (
     ReworkPart,
     rework_entry,
 )
+from .serialize import from_data, to_data
 from .scrap import Scrap, ScrappedComponent, ScrappedFinished, scrap_entry
 from .reconciliation import (
     FinishedOnHand,
@@ -37,6 +40,18 @@ from .shipment import Shipment, ShipmentAccounts, ShipmentResult, shipment_entry
 from .standard import MAX_KIT_DEPTH, unit_standard
 from .summary import summarize
 from .values import (
+    EVENT_ADJUSTMENT,
+    EVENT_COMPLETION,
+    EVENT_KINDS,
+    EVENT_PERIOD_CLOSE,
+    EVENT_REVALUATION,
+    EVENT_REVERSAL,
+    EVENT_REWORK,
+    EVENT_SCRAP,
+    EVENT_SHIPMENT,
+    RIP_TRIGGERS,
+    TRIGGER_NONE,
+    ZERO,
     BYPRODUCT,
     CLEARING,
     CONVERSION,
@@ -79,6 +94,25 @@ from .values import (
 )
 
 __all__ = [
+    "EVENT_ADJUSTMENT",
+    "EVENT_COMPLETION",
+    "EVENT_KINDS",
+    "EVENT_PERIOD_CLOSE",
+    "EVENT_REVALUATION",
+    "EVENT_REVERSAL",
+    "EVENT_REWORK",
+    "EVENT_SCRAP",
+    "EVENT_SHIPMENT",
+    "RIP_TRIGGERS",
+    "TRIGGER_NONE",
+    "ZERO",
+    "Event",
+    "NO_ENTRY",
+    "NO_FIGURES",
+    "to_decimal",
+    "required_accounts",
+    "from_data",
+    "to_data",
     "condensed",
     "BYPRODUCT",
     "CLEARING",

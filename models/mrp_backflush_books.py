@@ -33,9 +33,15 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
-from ..costing import CostingError, FinishedOnHand, reconciliation_rows
-from ..costing.money import to_decimal
-from ..costing.values import RIP_TRIGGERS, TRIGGER_SHIPMENT, TRIGGERS
+from ..costing import (
+    RIP_TRIGGERS,
+    TRIGGER_SHIPMENT,
+    TRIGGERS,
+    CostingError,
+    FinishedOnHand,
+    reconciliation_rows,
+    to_decimal,
+)
 from .mrp_backflush_posting import QUEUED_STATES
 
 # The figures of a row, as costing.ReconciliationRow names them.

@@ -7,6 +7,13 @@ from ..costing import (
     CONVERSION,
     CONVERSION_CONTROL,
     EARLIER_PERIODS,
+    EVENT_ADJUSTMENT,
+    EVENT_COMPLETION,
+    EVENT_REVALUATION,
+    EVENT_REVERSAL,
+    EVENT_REWORK,
+    EVENT_SCRAP,
+    EVENT_SHIPMENT,
     FINISHED,
     HELD_MATERIAL,
     MATERIAL,
@@ -20,15 +27,6 @@ from ..costing import (
     USAGE_VARIANCE,
     WRITE_OFF,
     condensed,
-)
-from ..costing.values import (
-    EVENT_ADJUSTMENT,
-    EVENT_COMPLETION,
-    EVENT_REVALUATION,
-    EVENT_REVERSAL,
-    EVENT_REWORK,
-    EVENT_SCRAP,
-    EVENT_SHIPMENT,
 )
 from .internal_context import own_context
 

@@ -5,15 +5,17 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount, format_date
 
-from ..costing import ConversionClose, close_entry, is_zero
-from ..costing.event import Event
-from ..costing.money import to_decimal
-from ..costing.values import (
+from ..costing import (
     CONVERSION,
     CONVERSION_CONTROL,
     EVENT_PERIOD_CLOSE,
     PRODUCTION_VARIANCE,
     ZERO,
+    ConversionClose,
+    Event,
+    close_entry,
+    is_zero,
+    to_decimal,
 )
 
 CloseRequest = namedtuple(

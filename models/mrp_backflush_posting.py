@@ -7,13 +7,6 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
 from ..costing import (
-    REWORK_VARIANCE,
-    SCRAP_VARIANCE,
-    CostingError,
-    EntryLine,
-)
-from ..costing.money import to_decimal
-from ..costing.values import (
     EVENT_ADJUSTMENT,
     EVENT_COMPLETION,
     EVENT_PERIOD_CLOSE,
@@ -22,6 +15,11 @@ from ..costing.values import (
     EVENT_REWORK,
     EVENT_SCRAP,
     EVENT_SHIPMENT,
+    REWORK_VARIANCE,
+    SCRAP_VARIANCE,
+    CostingError,
+    EntryLine,
+    to_decimal,
 )
 from .internal_context import REGISTER_UPDATE, own_context
 from .product_category import BACKFLUSH_TRIGGERS

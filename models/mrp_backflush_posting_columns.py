@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.tools import format_date
 
-from ..costing.values import EVENT_PERIOD_CLOSE, EVENT_SCRAP
+from ..costing import (
+    EVENT_PERIOD_CLOSE,
+    EVENT_SCRAP,
+)
 
 
 class MrpBackflushPostingColumns(models.Model):

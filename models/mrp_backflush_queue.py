@@ -9,8 +9,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..costing.serialize import from_data, to_data
-from ..costing.values import EVENT_COMPLETION, EVENT_SCRAP
+from ..costing import (
+    EVENT_COMPLETION,
+    EVENT_SCRAP,
+    from_data,
+    to_data,
+)
 from .internal_context import REGISTER_UPDATE
 from .mrp_backflush_posting import QUEUED_STATES
 

@@ -7,10 +7,11 @@ from ..costing import (
     PRODUCTION_VARIANCE,
     REWORK_VARIANCE,
     SCRAP_VARIANCE,
+    TRIGGER_COMPLETION_ONLY,
+    TRIGGER_SHIPMENT,
     USAGE_VARIANCE,
+    required_accounts,
 )
-from ..costing.readiness import required_accounts
-from ..costing.values import TRIGGER_COMPLETION_ONLY, TRIGGER_SHIPMENT
 
 # The category field holding the account of each line kind costing.readiness names.
 ACCOUNT_FIELDS = {

@@ -3,10 +3,16 @@ import uuid
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..costing import CostingError, FinishedOnHand, revaluation_entry
-from ..costing.event import Event
-from ..costing.money import to_decimal
-from ..costing.values import EVENT_REVALUATION, TRIGGER_SHIPMENT, ZERO
+from ..costing import (
+    EVENT_REVALUATION,
+    TRIGGER_SHIPMENT,
+    ZERO,
+    CostingError,
+    Event,
+    FinishedOnHand,
+    revaluation_entry,
+    to_decimal,
+)
 
 
 class MrpBackflushRevaluation(models.AbstractModel):

@@ -2,8 +2,11 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 
-from ..costing import BomCycle, levels
-from ..costing.money import to_decimal
+from ..costing import (
+    BomCycle,
+    levels,
+    to_decimal,
+)
 
 
 class MrpBackflushStandardRollup(models.AbstractModel):

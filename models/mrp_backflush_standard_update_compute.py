@@ -2,8 +2,11 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_compare, split_every
 
-from ..costing import CostingError, condensed
-from ..costing.money import to_decimal
+from ..costing import (
+    CostingError,
+    condensed,
+    to_decimal,
+)
 from .internal_context import UPDATE_FIGURES
 
 

@@ -5,14 +5,18 @@ from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, groupby
 
 from ..costing import (
+    EVENT_REVALUATION,
+    NO_FIGURES,
+    TRIGGER_SHIPMENT,
+    ZERO,
+    Entry,
     EntryLine,
+    Event,
     StockRevaluation,
     finished_material,
     standard_update_entry,
+    to_decimal,
 )
-from ..costing.event import NO_FIGURES, Event
-from ..costing.money import to_decimal
-from ..costing.values import EVENT_REVALUATION, TRIGGER_SHIPMENT, ZERO, Entry
 from .internal_context import REGISTER_UPDATE, UPDATE_FIGURES, StandardChanges
 
 EVENT_KEY = "standard_update:{update}"

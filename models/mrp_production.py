@@ -6,24 +6,24 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..costing import (
+    EVENT_COMPLETION,
+    EVENT_SCRAP,
+    NO_ENTRY,
+    NO_FIGURES,
+    TRIGGER_COMPLETION_ONLY,
+    TRIGGER_NONE,
+    TRIGGERS,
     ByProduct,
     Consumption,
     CostingError,
+    Event,
     Scrap,
     ScrappedComponent,
     ScrappedFinished,
     completion_entry,
     scrap_entry,
     summarize,
-)
-from ..costing.event import NO_ENTRY, NO_FIGURES, Event
-from ..costing.money import to_decimal
-from ..costing.values import (
-    EVENT_COMPLETION,
-    EVENT_SCRAP,
-    TRIGGER_COMPLETION_ONLY,
-    TRIGGER_NONE,
-    TRIGGERS,
+    to_decimal,
 )
 from .internal_context import own_context
 

@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
-from ..costing.values import TRIGGERS
+from ..costing import (
+    TRIGGERS,
+)
 
 
 class MrpProduction(models.Model):

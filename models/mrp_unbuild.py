@@ -4,10 +4,18 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
-from ..costing import ByProduct, Consumption, completion_entry, reversal_entry, summarize
-from ..costing.event import Event
-from ..costing.money import to_decimal
-from ..costing.values import EVENT_COMPLETION, EVENT_REVERSAL, TRIGGERS
+from ..costing import (
+    EVENT_COMPLETION,
+    EVENT_REVERSAL,
+    TRIGGERS,
+    ByProduct,
+    Consumption,
+    Event,
+    completion_entry,
+    reversal_entry,
+    summarize,
+    to_decimal,
+)
 from .internal_context import own_context
 
 

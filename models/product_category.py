@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..costing.values import (
+from ..costing import (
     TRIGGER_COMPLETION,
     TRIGGER_COMPLETION_ONLY,
     TRIGGER_NONE,

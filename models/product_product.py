@@ -5,15 +5,15 @@ from odoo.exceptions import UserError
 
 from ..costing import (
     MAX_KIT_DEPTH,
+    TRIGGER_SHIPMENT,
     Bom,
     BomLine,
     Completion,
     CompletionAccounts,
     Operation,
+    to_decimal,
     unit_standard,
 )
-from ..costing.money import to_decimal
-from ..costing.values import TRIGGER_SHIPMENT
 from .internal_context import ROLL_UP, StandardChanges
 
 

@@ -4,18 +4,23 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..costing import (
+    EVENT_ADJUSTMENT,
+    EVENT_REVERSAL,
+    EVENT_SHIPMENT,
+    NO_ENTRY,
+    NO_FIGURES,
     OUTPUT,
+    TRIGGER_SHIPMENT,
     CostingError,
+    Event,
     Shipment,
     ShipmentAccounts,
     retarget,
     reversal_entry,
     shipment_entry,
     summarize,
+    to_decimal,
 )
-from ..costing.event import NO_ENTRY, NO_FIGURES, Event
-from ..costing.money import to_decimal
-from ..costing.values import EVENT_ADJUSTMENT, EVENT_REVERSAL, EVENT_SHIPMENT, TRIGGER_SHIPMENT
 from .internal_context import INTERIM_ONLY
 
 

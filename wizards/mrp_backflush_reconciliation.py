@@ -5,7 +5,7 @@ from odoo import Command, api, fields, models
 from odoo.tools import date_utils
 from odoo.tools.misc import format_date, formatLang
 
-from ..costing.values import EVENT_REWORK, EVENT_SCRAP
+from ..costing import EVENT_REWORK, EVENT_SCRAP
 from ..models.mrp_backflush_books import AMOUNT_FIELDS
 
 

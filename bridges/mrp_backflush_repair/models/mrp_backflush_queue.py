@@ -1,6 +1,8 @@
 from odoo import api, models
 
-from odoo.addons.mrp_backflush.costing.values import EVENT_REWORK
+from odoo.addons.mrp_backflush.costing import (
+    EVENT_REWORK,
+)
 
 
 class MrpBackflushQueue(models.AbstractModel):

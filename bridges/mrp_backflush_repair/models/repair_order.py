@@ -6,19 +6,22 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.mrp_backflush.costing import (
+    EVENT_REWORK,
+    NO_ENTRY,
+    NO_FIGURES,
     PART_ADDED,
     PART_RETURNED,
     PART_SCRAPPED,
+    TRIGGER_NONE,
     TRIGGERS,
     CostingError,
+    Event,
     Rework,
     ReworkPart,
     rework_entry,
     summarize,
+    to_decimal,
 )
-from odoo.addons.mrp_backflush.costing.event import NO_ENTRY, NO_FIGURES, Event
-from odoo.addons.mrp_backflush.costing.money import to_decimal
-from odoo.addons.mrp_backflush.costing.values import EVENT_REWORK, TRIGGER_NONE
 from odoo.addons.mrp_backflush.models.internal_context import own_context
 
 

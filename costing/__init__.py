@@ -4,7 +4,15 @@ Importable as ``odoo.addons.mrp_backflush.costing`` inside Odoo and as ``costing
 pure tests, hence relative imports only.
 """
 
-from .close import EARLIER_PERIODS, WRITE_OFF, CloseResult, ConversionClose, close_entry
+from .close import (
+    EARLIER_PERIODS,
+    WRITE_OFF,
+    AccountConflicts,
+    CloseResult,
+    ConversionClose,
+    account_conflicts,
+    close_entry,
+)
 from .completion import completion_entry
 from .event import NO_ENTRY, NO_FIGURES, Event
 from .lines import condensed
@@ -39,6 +47,14 @@ from .rollup import BomCycle, levels
 from .shipment import Shipment, ShipmentAccounts, ShipmentResult, shipment_entry
 from .standard import MAX_KIT_DEPTH, unit_standard
 from .summary import summarize
+from .unbuild import (
+    UnbuildableCompletion,
+    UnbuildTooLarge,
+    allocate_unbuild,
+    closing_reversal,
+    consumption_at_standard,
+    unbuild_reversal,
+)
 from .values import (
     EVENT_ADJUSTMENT,
     EVENT_COMPLETION,
@@ -94,6 +110,14 @@ from .values import (
 )
 
 __all__ = [
+    "AccountConflicts",
+    "account_conflicts",
+    "UnbuildableCompletion",
+    "UnbuildTooLarge",
+    "allocate_unbuild",
+    "closing_reversal",
+    "consumption_at_standard",
+    "unbuild_reversal",
     "EVENT_ADJUSTMENT",
     "EVENT_COMPLETION",
     "EVENT_KINDS",

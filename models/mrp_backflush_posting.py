@@ -19,6 +19,7 @@ from ..costing import (
     SCRAP_VARIANCE,
     CostingError,
     EntryLine,
+    UnbuildableCompletion,
     to_decimal,
 )
 from .internal_context import REGISTER_UPDATE, own_context
@@ -552,6 +553,19 @@ class MrpBackflushPosting(models.Model):
     def _open_quantity(self):
         self.ensure_one()
         return self.quantity - self.reversed_quantity
+
+    def _unbuildable_completion(self):
+        """This completion as an unbuild undoes it (costing.unbuild): its lines, and those
+        of the reversals posted against it."""
+        self.ensure_one()
+        posted = self.reversal_ids.filtered(lambda reversal: reversal.state == "posted")
+        return UnbuildableCompletion(
+            key=self,
+            quantity=to_decimal(self.quantity),
+            reversed_quantity=to_decimal(self.reversed_quantity),
+            lines=self._entry_lines(),
+            reversed_lines=tuple(line for reversal in posted for line in reversal._entry_lines()),
+        )
 
     def _update_reversed_quantity(self):
         """Reversed quantity and state from the reversals that are posted: a Pending or

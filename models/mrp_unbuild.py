@@ -9,12 +9,14 @@ from ..costing import (
     EVENT_REVERSAL,
     TRIGGERS,
     ByProduct,
-    Consumption,
     Event,
+    allocate_unbuild,
     completion_entry,
+    consumption_at_standard,
     reversal_entry,
     summarize,
     to_decimal,
+    unbuild_reversal,
 )
 from .internal_context import own_context
 
@@ -105,37 +107,39 @@ class MrpUnbuild(models.Model):
         quantity = self._backflush_quantity()
         if self.mo_id:
             events = [
-                self._backflush_reversal_event(posting, taken)
-                for posting, taken in self._backflush_shares(quantity)
+                self._backflush_reversal_event(posting, taken, completion)
+                for posting, taken, completion in self._backflush_shares(quantity)
             ]
         else:
-            events = [self._backflush_reversal_event(None, quantity)]
+            events = [self._backflush_reversal_event(None, to_decimal(quantity))]
         return self.env["mrp.backflush.posting"]._post_events(events)
 
     def _backflush_shares(self, quantity):
-        """(completion posting, quantity undone) pairs, oldest completion first."""
-        postings = self.mo_id._backflush_completion_postings()
-        shares = []
-        rounding = self.product_id.uom_id.rounding
-        for posting in postings:
-            if quantity < rounding / 2:
-                break
-            taken = min(posting._open_quantity(), quantity)
-            if taken >= rounding / 2:
-                shares.append((posting, taken))
-                quantity -= taken
-        return shares
+        """(completion posting, quantity undone, UnbuildableCompletion) triples, oldest
+        completion first (costing.unbuild.allocate_unbuild)."""
+        completions = [
+            posting._unbuildable_completion()
+            for posting in self.mo_id._backflush_completion_postings()
+        ]
+        shares = self.env["mrp.backflush.posting"]._costing(
+            self.name,
+            allocate_unbuild,
+            to_decimal(quantity),
+            completions,
+            to_decimal(self.product_id.uom_id.rounding),
+        )
+        return [(completion.key, taken, completion) for completion, taken in shares]
 
-    def _backflush_reversal_event(self, posting, quantity):
-        """Undo ``quantity`` of ``posting`` (or, without an order, of a completion at
-        today's standard): its entry's lines mirrored with the original amounts."""
+    def _backflush_reversal_event(self, posting, quantity, completion=None):
+        """Undo ``quantity`` (Decimal) of ``posting``, as ``completion`` (its
+        UnbuildableCompletion), or, without an order, of a completion at today's
+        standard: its entry's lines mirrored with the original amounts."""
         Posting = self.env["mrp.backflush.posting"]
         category = self.product_id.categ_id
         rounding = to_decimal(self.company_id.currency_id.rounding)
         variance_account = category.property_backflush_production_variance_account_id.id
         if posting:
-            lines = posting._entry_lines()
-            if posting.move_id and not lines:
+            if posting.move_id and not completion.lines:
                 raise UserError(
                     self.env._(
                         "The entry %(entry)s of %(posting)s has no backflush lines to mirror; "
@@ -144,13 +148,21 @@ class MrpUnbuild(models.Model):
                         posting=posting.name,
                     )
                 )
-            share = min(to_decimal(quantity) / to_decimal(posting.quantity), Decimal(1))
+            unit_rounding = to_decimal(self.product_id.uom_id.rounding)
+            entry = Posting._costing(
+                self.name,
+                unbuild_reversal,
+                completion,
+                quantity,
+                rounding,
+                variance_account,
+                unit_rounding,
+            )
         else:
             lines = self._backflush_completion_at_standard(quantity).entry.lines
-            share = Decimal(1)
-        entry = Posting._costing(
-            self.name, reversal_entry, lines, share, rounding, variance_account
-        )
+            entry = Posting._costing(
+                self.name, reversal_entry, lines, Decimal(1), rounding, variance_account
+            )
         production = self.mo_id
         return Event(
             key=f"unbuild:{self.id}:{posting.id if posting else 0}",
@@ -160,7 +172,7 @@ class MrpUnbuild(models.Model):
             ref=self.env._("%(unbuild)s - Backflush reversal", unbuild=self.name),
             entry=entry,
             summary=summarize(entry),
-            quantity=to_decimal(quantity),
+            quantity=quantity,
             trigger=posting.trigger if posting else category._backflush_trigger(),
             product=self.product_id.id,
             production=production.id or None,
@@ -198,16 +210,7 @@ class MrpUnbuild(models.Model):
         """The completion an order of ``quantity`` made at today's standard would post."""
         product = self.product_id
         standard = product._backflush_unit_standard(self.bom_id)
-        quantity = to_decimal(quantity)
-        consumed = tuple(
-            Consumption(
-                product=component.product,
-                quantity=quantity * component.quantity_per_unit,
-                unit_price=component.unit_price,
-                account=component.account,
-            )
-            for component in standard.components
-        )
+        consumed = consumption_at_standard(quantity, standard)
         trigger = product.categ_id._backflush_trigger()
         completion = product._backflush_completion_value(
             trigger, quantity, standard, consumed, self._backflush_byproducts(quantity)

@@ -98,6 +98,47 @@ class TestReversal(BackflushCommon):
             lines = entries.line_ids.filtered(lambda line, a=account: line.account_id == a)
             self.assertAmount(sum(lines.mapped("balance")), 0.0, account.name)
 
+    def test_unbuilds_in_thirds_leave_no_cent_behind(self):
+        # 3 units taking one component A too many: RIP is credited 64.00 and the usage
+        # variance debited 7.00, neither a multiple of three cents.
+        self._receive(self.component_a, 7)
+        self._receive(self.component_b, 3)
+        production = self._make_mo(3)
+        self._produce(production, 3, consumed={self.component_a: 7})
+        self._mark_done(production)
+        completion = production.backflush_posting_ids
+
+        unbuilds = [self._unbuild(production, 1) for _third in range(3)]
+
+        reversals = [
+            production.backflush_posting_ids.filtered(lambda p, u=unbuild: p.unbuild_id == u)
+            for unbuild in unbuilds
+        ]
+        self.assertEntryBalances(
+            reversals[0].move_id,
+            {
+                self.fg: -31.0,
+                self.rip: 21.33,
+                self.applied: 12.0,
+                self.usage_variance: -2.33,
+            },
+        )
+        # The last third takes what the first two left: 64.00 - 2 x 21.33, 7.00 - 2 x 2.33.
+        self.assertEntryBalances(
+            reversals[2].move_id,
+            {
+                self.fg: -31.0,
+                self.rip: 21.34,
+                self.applied: 12.0,
+                self.usage_variance: -2.34,
+            },
+        )
+        self.assertEqual(completion.state, "reversed")
+        entries = self._backflush_entries(production)
+        for account in self._backflush_accounts():
+            lines = entries.line_ids.filtered(lambda line, a=account: line.account_id == a)
+            self.assertAmount(sum(lines.mapped("balance")), 0.0, account.name)
+
     def test_unbuild_under_shipment_mirrors_the_usage_variance_only(self):
         self.finished_categ.property_backflush_trigger = "shipment"
         self._buy_materials()

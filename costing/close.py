@@ -7,7 +7,7 @@ applied, debited when under-applied, credited when over-applied (to cost of good
 or a variance account).
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
@@ -62,8 +62,9 @@ class ConversionClose:
         closed too, on lines of their own labelled EARLIER_PERIODS, so that nothing
         is stranded in a closed period.
 
-    The accounts of applied and control should be distinct and differ from the write-off
-    account (the caller refuses to post otherwise); the entry balances in any case.
+    The accounts of applied and control must be distinct and differ from the write-off
+    account (account_conflicts says which are not; no close is posted with any). The
+    entry balances in any case, so that a preview can show it.
     """
 
     applied: Mapping[AccountKey, Decimal]
@@ -119,6 +120,36 @@ def _rounded(balances: Mapping[AccountKey, Decimal], rounding: Decimal) -> dict:
     """The balances rounded half-up to the quantum, without those that round to zero."""
     rounded = {account: round_money(balance, rounding) for account, balance in balances.items()}
     return {account: balance for account, balance in rounded.items() if balance != 0}
+
+
+@dataclass(frozen=True)
+class AccountConflicts:
+    """What breaks the close's account rule.
+
+    Attributes:
+      in_both: The accounts that are both control and applied accounts.
+      write_off_in_use: Whether the write-off account is a control or applied account.
+    """
+
+    in_both: tuple
+    write_off_in_use: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.in_both) or self.write_off_in_use
+
+
+def account_conflicts(
+    control: Iterable[AccountKey],
+    applied: Iterable[AccountKey],
+    write_off_account: AccountKey | None,
+) -> AccountConflicts:
+    """The close's account rule: control and applied accounts are distinct, and the
+    write-off account is neither (else the close would write off onto what it closes)."""
+    control, applied = tuple(control), tuple(applied)
+    return AccountConflicts(
+        in_both=tuple(account for account in control if account in applied),
+        write_off_in_use=write_off_account is not None and write_off_account in control + applied,
+    )
 
 
 def close_entry(close: ConversionClose) -> CloseResult:

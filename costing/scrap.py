@@ -1,11 +1,12 @@
 """Journal entry of scrap recorded against a manufacturing order (backflush).
 
-Scrapped components leave RIP (or, under 'completion_only', the materials clearing
-account) at their standard price; scrapped finished units leave finished goods at the
-finished product's standard price, or, under 'shipment' where finished goods are not
-in the ledger, RIP at the material standard and Conversion Costs Applied at the
-conversion standard. The scrap variance account is debited with the total. Every line
-is rounded on its own and the debit is their sum, so the entry balances exactly.
+Scrapped components leave RIP at their standard price (under 'completion_only' the
+order's own components leave the materials clearing account, see component_account);
+scrapped finished units leave finished goods at the finished product's standard price,
+or, under 'shipment' where finished goods are not in the ledger, RIP at the material
+standard and Conversion Costs Applied at the conversion standard. The scrap variance
+account is debited with the total. Every line is rounded on its own and the debit is
+their sum, so the entry balances exactly.
 """
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from .values import (
     FINISHED,
     MATERIAL,
     SCRAP_VARIANCE,
+    TRIGGER_COMPLETION_ONLY,
     TRIGGER_SHIPMENT,
     TRIGGERS,
     AccountKey,
@@ -39,9 +41,11 @@ class ScrappedComponent:
       product: The component.
       quantity: Quantity scrapped, in its own UoM (> 0).
       unit_price: Its standard price per unit of its UoM.
-      account: The account it leaves: RIP (its valuation account) or materials clearing.
+      account: Its valuation account (RIP).
       value: What its valuation layers took out of stock (positive), or None: when given,
         the account is credited exactly this; else round(quantity x unit_price).
+      of_order: Whether it is one of the order's own components: under
+        'completion_only' those leave the materials clearing account instead.
     """
 
     product: ProductKey
@@ -49,6 +53,7 @@ class ScrappedComponent:
     unit_price: Decimal
     account: AccountKey
     value: Decimal | None = None
+    of_order: bool = False
 
     def __post_init__(self) -> None:
         if self.value is not None:
@@ -101,6 +106,8 @@ class Scrap:
       finished: ScrappedFinished items.
       scrap_variance_account: The account debited.
       rounding: The currency's rounding quantum.
+      clearing_account: Materials clearing, which the order's own components leave
+        under 'completion_only' (required then, when there are such components).
     """
 
     trigger: str
@@ -108,6 +115,7 @@ class Scrap:
     finished: tuple[ScrappedFinished, ...]
     scrap_variance_account: AccountKey
     rounding: Decimal = Decimal("0.01")
+    clearing_account: AccountKey | None = None
 
     def __post_init__(self) -> None:
         if self.trigger not in TRIGGERS:
@@ -117,25 +125,36 @@ class Scrap:
         _freeze_tuple(self, "finished", ScrappedFinished)
 
 
-def _credit(scrap: Scrap, item, kind: str) -> list[EntryLine]:
-    """Credit ``item`` (scrapped component or finished units) on its account: the layers'
+def _credit(scrap: Scrap, item, kind: str, account: AccountKey) -> list[EntryLine]:
+    """Credit ``item`` (scrapped component or finished units) on ``account``: the layers'
     value when known, else its quantity at its standard price."""
     value = item.value
     if value is None:
         value = round_money(item.quantity * item.unit_price, scrap.rounding)
-    return [EntryLine(item.account, -value, kind, item.product, item.quantity)] if value else []
+    return [EntryLine(account, -value, kind, item.product, item.quantity)] if value else []
+
+
+def component_account(scrap: Scrap, item: ScrappedComponent) -> AccountKey:
+    """The account a scrapped component leaves: under 'completion_only' the order's own
+    components never reached RIP (their bills went to materials clearing), so they
+    leave clearing; any other component leaves its valuation account."""
+    if scrap.trigger != TRIGGER_COMPLETION_ONLY or not item.of_order:
+        return item.account
+    if scrap.clearing_account is None:
+        raise InvalidValue(f"component {item.product!r} needs the materials clearing account")
+    return scrap.clearing_account
 
 
 def _component_lines(scrap: Scrap) -> list[EntryLine]:
     lines = []
     for item in scrap.components:
-        lines += _credit(scrap, item, MATERIAL)
+        lines += _credit(scrap, item, MATERIAL, component_account(scrap, item))
     return lines
 
 
 def _finished_lines(scrap: Scrap, item: ScrappedFinished) -> list[EntryLine]:
     if scrap.trigger != TRIGGER_SHIPMENT:
-        return _credit(scrap, item, FINISHED)
+        return _credit(scrap, item, FINISHED, item.account)
     return standard_credits(
         item.quantity, item.standard, item.conversion_account, item.product, scrap.rounding
     )

@@ -13,6 +13,7 @@ from ..costing import (
     ZERO,
     ConversionClose,
     Event,
+    account_conflicts,
     close_entry,
     is_zero,
     to_decimal,
@@ -205,15 +206,21 @@ class MrpBackflushPeriodClose(models.AbstractModel):
                     names=", ".join(failed[:10].mapped("name")),
                 )
             )
-        both = close.control_account_ids & close.applied_account_ids
-        if both:
+        conflicts = account_conflicts(
+            close.control_account_ids.ids,
+            close.applied_account_ids.ids,
+            close.target_account_id.id or None,
+        )
+        if conflicts.in_both:
             raise UserError(
                 self.env._(
                     "%s cannot be both a control and an applied account.",
-                    ", ".join(both.mapped("display_name")),
+                    ", ".join(
+                        self.env["account.account"].browse(conflicts.in_both).mapped("display_name")
+                    ),
                 )
             )
-        if close.target_account_id in close.control_account_ids | close.applied_account_ids:
+        if conflicts.write_off_in_use:
             raise UserError(
                 self.env._(
                     "The write-off account %s is one of the control or applied accounts: "

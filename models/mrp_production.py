@@ -10,7 +10,6 @@ from ..costing import (
     EVENT_SCRAP,
     NO_ENTRY,
     NO_FIGURES,
-    TRIGGER_COMPLETION_ONLY,
     TRIGGER_NONE,
     TRIGGERS,
     ByProduct,
@@ -342,16 +341,14 @@ class MrpProduction(models.Model):
                     self._backflush_scrapped_finished(to_decimal(quantity), value, standard)
                 )
                 continue
-            account = product._backflush_valuation_account()
-            if trigger == TRIGGER_COMPLETION_ONLY and product in self.move_raw_ids.product_id:
-                account = category.property_backflush_clearing_account_id
             components.append(
                 ScrappedComponent(
                     product=product.id,
                     quantity=to_decimal(quantity),
                     unit_price=to_decimal(product.standard_price),
-                    account=account.id,
+                    account=product._backflush_valuation_account().id,
                     value=value,
+                    of_order=product in self.move_raw_ids.product_id,
                 )
             )
         return Scrap(
@@ -360,6 +357,7 @@ class MrpProduction(models.Model):
             finished=tuple(finished),
             scrap_variance_account=category.property_backflush_scrap_variance_account_id.id,
             rounding=to_decimal(self.company_id.currency_id.rounding),
+            clearing_account=category.property_backflush_clearing_account_id.id or None,
         )
 
     def _backflush_scrapped_finished(self, quantity, value=None, standard=None):

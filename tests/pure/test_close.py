@@ -16,6 +16,7 @@ from costing import (
     ConversionClose,
     Entry,
     InvalidValue,
+    account_conflicts,
     close_entry,
     round_money,
     summarize,
@@ -303,3 +304,11 @@ def test_nothing_is_stranded_in_earlier_closed_periods(applied, control, e_appli
         if line.account != "W":
             after[line.account] = after.get(line.account, ZERO) + line.amount
     assert all(balance == 0 for balance in after.values())
+
+
+def test_control_and_applied_accounts_are_distinct_and_apart_from_the_write_off():
+    assert not account_conflicts(["CTRL"], ["APPL"], "PV")
+    assert not account_conflicts(["CTRL"], ["APPL"], None)
+    assert account_conflicts(["CTRL", "X"], ["APPL", "X"], "PV").in_both == ("X",)
+    assert account_conflicts(["CTRL"], ["APPL"], "APPL").write_off_in_use
+    assert account_conflicts(["CTRL"], ["APPL"], "CTRL").write_off_in_use

@@ -72,3 +72,23 @@ def test_scrap_entries_balance_to_the_quantum(quantities, finished_units, trigge
     assert sum(line.amount for line in entry.lines) == 0
     for line in entry.lines:
         assert line.amount == line.amount.quantize(D("0.01"))
+
+
+def test_completion_only_scrap_of_the_orders_components_leaves_clearing():
+    own = ScrappedComponent("A", D(3), D(7), "RIP-A", of_order=True)
+    other = ScrappedComponent("X", D(1), D(5), "RIP-X")
+    scrap = Scrap("completion_only", (own, other), (), "SCRAP", clearing_account="CLR")
+    lines = {line.product: (line.account, line.amount) for line in scrap_entry(scrap).lines}
+    assert lines == {"A": ("CLR", D(-21)), "X": ("RIP-X", D(-5)), None: ("SCRAP", D(26))}
+
+
+def test_completion_only_scrap_of_the_orders_components_needs_clearing():
+    own = ScrappedComponent("A", D(3), D(7), "RIP-A", of_order=True)
+    with pytest.raises(InvalidValue):
+        scrap_entry(Scrap("completion_only", (own,), (), "SCRAP"))
+
+
+def test_the_orders_components_leave_rip_under_completion():
+    own = ScrappedComponent("A", D(3), D(7), "RIP-A", of_order=True)
+    scrap = Scrap("completion", (own,), (), "SCRAP", clearing_account="CLR")
+    assert {line.account for line in scrap_entry(scrap).lines} == {"RIP-A", "SCRAP"}

@@ -24,7 +24,7 @@
         "views/mrp_backflush_standard_update_views.xml",
         "wizards/mrp_backflush_variance_wizard_views.xml",
         "wizards/mrp_backflush_conversion_close_wizard_views.xml",
-        "wizards/mrp_backflush_reconciliation_views.xml",
+        "wizards/mrp_backflush_reconciliation_wizard_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -1,3 +1,3 @@
 from . import mrp_backflush_variance_wizard
 from . import mrp_backflush_conversion_close_wizard
-from . import mrp_backflush_reconciliation
+from . import mrp_backflush_reconciliation_wizard

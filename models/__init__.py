@@ -6,8 +6,11 @@ from . import product_product
 from . import stock_move
 from . import stock_move_line
 from . import mrp_production
+from . import mrp_production_scrap
+from . import mrp_production_configuration
 from . import mrp_unbuild
 from . import mrp_backflush_posting
+from . import mrp_backflush_posting_path
 from . import mrp_backflush_entry
 from . import account_move
 from . import account_move_line

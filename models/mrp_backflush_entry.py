@@ -98,7 +98,7 @@ LINE_TITLES = {
 
 
 class MrpBackflushEntry(models.AbstractModel):
-    """The journal entries of the posting path (mrp.backflush.posting._post_events):
+    """The journal entries of the posting path (mrp.backflush.posting.path._post_events):
     a costing Event's lines as one posted account.move, labelled item by item."""
 
     _name = "mrp.backflush.entry"
@@ -135,7 +135,7 @@ class MrpBackflushEntry(models.AbstractModel):
             "ref": event.ref,
             **(event.base_entry or {}),
             "company_id": company.id,
-            "date": self.env["mrp.backflush.posting"]._event_date(event),
+            "date": self.env["mrp.backflush.posting.path"]._event_date(event),
             "line_ids": [
                 Command.create(
                     self._line_vals(

@@ -346,4 +346,4 @@ class MrpBackflushPeriodClose(models.AbstractModel):
                     range=self._range_label(close),
                 )
             )
-        return self.env["mrp.backflush.posting"]._post_events([self._close_event(close)])
+        return self.env["mrp.backflush.posting.path"]._post_events([self._close_event(close)])

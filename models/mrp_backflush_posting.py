@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date, formatLang
 
@@ -15,14 +15,11 @@ from ..costing import (
     EVENT_REWORK,
     EVENT_SCRAP,
     EVENT_SHIPMENT,
-    REWORK_VARIANCE,
-    SCRAP_VARIANCE,
-    CostingError,
     EntryLine,
     UnbuildableCompletion,
     to_decimal,
 )
-from .internal_context import REGISTER_UPDATE, own_context
+from .internal_context import REGISTER_UPDATE
 from .product_category import BACKFLUSH_TRIGGERS
 
 # Register states of a posting that waits for its entry: deferred, or stopped by the
@@ -287,37 +284,8 @@ class MrpBackflushPosting(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # The posting path: every trigger builds a costing Event and ends here.
+    # Retries and queued postings (the posting path is mrp.backflush.posting.path).
     # ------------------------------------------------------------------
-
-    @api.model
-    def _costing(self, reference, compute, *args):
-        """Run a costing-core function; its errors become a UserError naming ``reference``."""
-        try:
-            return compute(*args)
-        except CostingError as error:
-            raise UserError(
-                self.env._(
-                    "Backflush costing could not compute the entry of %(reference)s: %(reason)s",
-                    reference=reference,
-                    reason=error,
-                )
-            ) from error
-
-    @api.model
-    def _post_events(self, events):
-        """Post ``events`` (costing Events) in one batch: refuse any already posted, create
-        and post their entries, then their register records. Returns the records."""
-        if not events:
-            return self.browse()
-        self._refuse_reposting([event.key for event in events])
-        entry_of = self.env["mrp.backflush.entry"]._create_entries(events)
-        postings = self._register_writer().create(
-            [self._register_vals(event, entry_of.get(event.key)) for event in events]
-        )
-        postings._note_shifted_dates()
-        postings._log_on_origins()
-        return postings
 
     def _post_queued(self, event):
         """Post ``event`` into this Failed record of the same event (a retry)."""
@@ -327,7 +295,7 @@ class MrpBackflushPosting(models.Model):
                 self.env._("%s no longer matches its event: it cannot be posted.", self.name)
             )
         entry = self.env["mrp.backflush.entry"]._create_entries([event]).get(event.key)
-        vals = self._register_vals(event, entry)
+        vals = self.env["mrp.backflush.posting.path"]._register_vals(event, entry)
         for name in ("event_key", "scrap_ids", "workcenter_ids", "note"):
             vals.pop(name)
         vals.update({"failure_reason": False, "pending_data": False})
@@ -372,113 +340,6 @@ class MrpBackflushPosting(models.Model):
     @api.model
     def _cron_post_pending(self):
         self.env["mrp.backflush.queue"]._cron_post_pending()
-
-    @api.model
-    def _date_problems(self, company, date):
-        """Why an entry of ``company`` chosen to be dated ``date`` cannot be posted: a date
-        in the future, before the company's last conversion close, or in a period locked
-        for the current user. As sentences; none when it can."""
-        problems = []
-        if date > fields.Date.context_today(self):
-            problems.append(
-                self.env._(
-                    "The date %(date)s is in the future: choose today or an earlier day.",
-                    date=format_date(self.env, date),
-                )
-            )
-        last_close = self.sudo().search(
-            [("company_id", "=", company.id), ("kind", "=", EVENT_PERIOD_CLOSE)],
-            order="period_end desc",
-            limit=1,
-        )
-        if last_close and date <= last_close.period_end:
-            problems.append(
-                self.env._(
-                    "The date %(date)s falls in a period whose conversion costs are closed "
-                    "(up to %(end)s): choose a later day.",
-                    date=format_date(self.env, date),
-                    end=format_date(self.env, last_close.period_end),
-                )
-            )
-        # Lock dates and their exceptions are the current user's; sudo only reads the
-        # journal, which a manufacturing administrator may not.
-        journal = company.sudo().backflush_journal_id
-        violated = company._get_violated_lock_dates(date, False, journal)
-        if violated:
-            problems.append(
-                self.env._(
-                    "The accounting period of %(date)s is locked (up to %(lock)s). Choose a "
-                    "later date, or ask an accounting administrator for a lock date exception.",
-                    date=format_date(self.env, date),
-                    lock=format_date(self.env, max(lock for lock, _field in violated)),
-                )
-            )
-        return problems
-
-    def _refuse_reposting(self, event_keys):
-        already = self.sudo().search([("event_key", "in", event_keys)])
-        if already:
-            raise UserError(
-                self.env._(
-                    "These events have already been posted by backflush costing: %s. "
-                    "Nothing was posted again.",
-                    ", ".join(already.mapped("name")),
-                )
-            )
-
-    @api.model
-    def _register_writer(self):
-        """The register as the posting path writes it: as superuser (the shop floor's
-        action posts), on a context cleared of the caller's keys (no ``default_*`` value
-        reaches a record), with REGISTER_UPDATE on."""
-        return REGISTER_UPDATE.on(own_context(self.sudo()))
-
-    def _event_date(self, event):
-        return event.date or fields.Date.context_today(self)
-
-    @api.model
-    def _register_vals(self, event, entry=None):
-        summary = event.summary
-        vals = {
-            "name": event.name,
-            "event_key": event.key,
-            "kind": event.kind,
-            "trigger": event.trigger,
-            "company_id": event.company,
-            "date": self._event_date(event),
-            "quantity": float(event.quantity),
-            "material_standard": float(summary.material_standard),
-            "material_actual": float(summary.material_actual),
-            "conversion_standard": float(summary.conversion_standard),
-            "usage_variance": float(summary.usage_variance),
-            "production_variance": float(summary.production_variance),
-            "rounding_difference": float(summary.rounding),
-            "scrap_variance": float(event.entry.amount_of(SCRAP_VARIANCE)),
-            "rework_variance": float(event.entry.amount_of(REWORK_VARIANCE)),
-            "reason": event.reason or False,
-            "finished_value": float(summary.finished_value),
-            "move_id": entry.id if entry else False,
-            "state": "posted",
-            "product_id": event.product,
-            "production_id": event.production,
-            "picking_id": event.picking,
-            "unbuild_id": event.unbuild,
-            "stock_move_id": event.stock_move,
-            "reversed_posting_id": event.reversed_posting,
-            "scrap_ids": [Command.set(list(event.scraps))],
-            "workcenter_ids": [Command.set(list(event.workcenters))],
-            "valuation_layer_ids": [Command.set(list(event.valuation_layers))],
-            "period_start": event.period_start,
-            "period_end": event.period_end,
-            "note": event.note,
-            # Zero, not empty, outside a close: a pivot sums them to 0.00, not blank.
-            "conversion_closed": 0.0,
-            "conversion_incurred": 0.0,
-            "conversion_written_off": 0.0,
-        }
-        if event.kind == EVENT_PERIOD_CLOSE:  # its own columns, see _register_figures
-            vals.update(self.env["mrp.backflush.period.close"]._register_figures(event))
-        return vals
 
     def _origin_document(self):
         """The document whose chatter tells of this posting: its order or transfer (the

@@ -32,7 +32,7 @@ class MrpBackflushQueue(models.AbstractModel):
     list). The operation that raised them went through."""
 
     _name = "mrp.backflush.queue"
-    _description = "Backflush Failed-Posting Queue"
+    _description = "Backflush Posting Queue"
 
     @api.model
     def _queue(self, queued):
@@ -43,12 +43,12 @@ class MrpBackflushQueue(models.AbstractModel):
         the order or transfer whose chatter says so."""
         if not queued:
             return self.env["mrp.backflush.posting"]
-        Posting = self.env["mrp.backflush.posting"]
-        Posting._refuse_reposting([event.key for event, *_rest in queued])
-        postings = Posting._register_writer().create(
+        PostingPath = self.env["mrp.backflush.posting.path"]
+        PostingPath._refuse_reposting([event.key for event, *_rest in queued])
+        postings = PostingPath._register_writer().create(
             [
                 {
-                    **Posting._register_vals(event),
+                    **PostingPath._register_vals(event),
                     "state": "failed",
                     "failure_reason": "\n".join(problems),
                     "pending_data": self._dump_pending(pending),
@@ -66,12 +66,12 @@ class MrpBackflushQueue(models.AbstractModel):
         The scheduled action posts them; it is woken now rather than at its next run."""
         if not deferred:
             return self.env["mrp.backflush.posting"]
-        Posting = self.env["mrp.backflush.posting"]
-        Posting._refuse_reposting([event.key for event, _pending in deferred])
-        postings = Posting._register_writer().create(
+        PostingPath = self.env["mrp.backflush.posting.path"]
+        PostingPath._refuse_reposting([event.key for event, _pending in deferred])
+        postings = PostingPath._register_writer().create(
             [
                 {
-                    **Posting._register_vals(event),
+                    **PostingPath._register_vals(event),
                     "state": "pending",
                     "pending_data": self._dump_pending(pending),
                 }

@@ -121,7 +121,7 @@ class MrpBackflushRevaluation(models.AbstractModel):
         if not result.entry.lines:
             return None
         event = self._event(product, old_price, result)
-        return self.env["mrp.backflush.posting"]._post_events([event])
+        return self.env["mrp.backflush.posting.path"]._post_events([event])
 
     @api.model
     def _revaluation_account(self, product):

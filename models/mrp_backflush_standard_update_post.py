@@ -264,7 +264,7 @@ class MrpBackflushStandardUpdatePost(models.AbstractModel):
             trigger=TRIGGER_SHIPMENT,
             valuation_layers=tuple(layers.ids),
         )
-        posting = self.env["mrp.backflush.posting"]._post_events([event])
+        posting = self.env["mrp.backflush.posting.path"]._post_events([event])
         REGISTER_UPDATE.on(posting).write({"standard_update_id": self.id})
         return posting
 

@@ -7,7 +7,6 @@ from odoo.tools import SQL
 
 from ..costing import (
     EVENT_COMPLETION,
-    EVENT_SCRAP,
     NO_ENTRY,
     NO_FIGURES,
     TRIGGER_NONE,
@@ -16,12 +15,7 @@ from ..costing import (
     Consumption,
     CostingError,
     Event,
-    Scrap,
-    ScrappedComponent,
-    ScrappedFinished,
     completion_entry,
-    scrap_entry,
-    summarize,
     to_decimal,
 )
 from .internal_context import own_context
@@ -102,7 +96,7 @@ class MrpProduction(models.Model):
             )
             if event:
                 events.append(event)
-        return self.env["mrp.backflush.posting"]._post_events(events)
+        return self.env["mrp.backflush.posting.path"]._post_events(events)
 
     def _backflush_queue(self, done_moves, problems=None):
         """Queue the completion of these orders by ``done_moves`` with the costing value
@@ -147,7 +141,7 @@ class MrpProduction(models.Model):
             entry, summary, quantity = NO_ENTRY, NO_FIGURES, to_decimal(quantity)
         else:
             completion = completion or self._backflush_completion(moves, standards)
-            result = self.env["mrp.backflush.posting"]._costing(
+            result = self.env["mrp.backflush.posting.path"]._costing(
                 self.name, completion_entry, completion
             )
             entry, summary, quantity = result.entry, result.summary, completion.quantity
@@ -193,19 +187,6 @@ class MrpProduction(models.Model):
             byproducts=Product._backflush_with_current_accounts(completion.byproducts),
         )
 
-    def _backflush_blocked_completions(self):
-        """{order id: what is missing} for the orders whose completion cannot be posted
-        now and whose company queues such postings; raises one UserError for those
-        whose company stops the operation instead."""
-        return self._backflush_blocked(
-            self.env["mrp.backflush.readiness"]._completion_problems,
-            self.env._("the completion of %s"),
-        )
-
-    def _backflush_blocked(self, problems_of, event):
-        """See mrp.backflush.readiness._blocked."""
-        return self.env["mrp.backflush.readiness"]._blocked(self, problems_of, event)
-
     def _post_labour(self):
         # mrp_account posts the work centre cost on top of the valuation; under backflush
         # conversion is applied at standard by the completion entry instead.
@@ -213,16 +194,6 @@ class MrpProduction(models.Model):
             lambda production: not production._backflush_is_backflushed()
         )
         return super(MrpProduction, not_backflushed)._post_labour()
-
-    def _backflush_check_configuration(self, event=None):
-        """Raise one UserError listing every setting a completion (or the ``event``, as
-        "the scrap of %s") of ``self`` is missing."""
-        Readiness = self.env["mrp.backflush.readiness"]
-        problems = []
-        for production in self:
-            problems += Readiness._completion_problems(production)
-        event = event or self.env._("the completion of %s")
-        Readiness._raise(event % ", ".join(self.mapped("name")), problems)
 
     def _backflush_completion(self, done_moves, standards):
         """This order's completion as the costing core's value.
@@ -315,111 +286,6 @@ class MrpProduction(models.Model):
         action["context"] = {"default_production_id": self.id}
         return action
 
-    # ------------------------------------------------------------------
-    # Scrap: Odoo's Scrap button and the variance wizard post through here.
-    # ------------------------------------------------------------------
-
-    def _backflush_scrap_entry(self, items, standard=None):
-        """The scrap entry of ``items`` of this order (see _backflush_scrap_value)."""
-        self.ensure_one()
-        scrap = self._backflush_scrap_value(items, standard)
-        return self.env["mrp.backflush.posting"]._costing(self.name, scrap_entry, scrap)
-
-    def _backflush_scrap_value(self, items, standard=None):
-        """The costing Scrap of ``items`` of this order: ``{product: (quantity in its UoM,
-        Decimal value its layers took out or None)}``. ``standard``: the finished
-        product's UnitStandard to credit under Shipment (a queued scrap keeps the one of
-        its event); by default today's. Accounts are read now."""
-        self.ensure_one()
-        trigger = self._backflush_trigger()
-        category = self.product_id.categ_id
-        components, finished = [], []
-        for product, (quantity, value) in items.items():
-            product = product.with_company(self.company_id)
-            if product == self.product_id:
-                finished.append(
-                    self._backflush_scrapped_finished(to_decimal(quantity), value, standard)
-                )
-                continue
-            components.append(
-                ScrappedComponent(
-                    product=product.id,
-                    quantity=to_decimal(quantity),
-                    unit_price=to_decimal(product.standard_price),
-                    account=product._backflush_valuation_account().id,
-                    value=value,
-                    of_order=product in self.move_raw_ids.product_id,
-                )
-            )
-        return Scrap(
-            trigger=trigger,
-            components=tuple(components),
-            finished=tuple(finished),
-            scrap_variance_account=category.property_backflush_scrap_variance_account_id.id,
-            rounding=to_decimal(self.company_id.currency_id.rounding),
-            clearing_account=category.property_backflush_clearing_account_id.id or None,
-        )
-
-    def _backflush_scrapped_finished(self, quantity, value=None, standard=None):
-        product = self.product_id
-        category = product.categ_id
-        if standard is None:
-            standard = product._backflush_unit_standard(self.bom_id)
-        else:  # a queued event's standard, on today's accounts
-            standard = self.env["product.product"]._backflush_fresh_standard(standard)
-        return ScrappedFinished(
-            product=product.id,
-            quantity=quantity,
-            unit_price=to_decimal(product.standard_price),
-            account=category.property_stock_valuation_account_id.id,
-            standard=standard,
-            conversion_account=category.property_backflush_conversion_account_id.id,
-            value=value,
-        )
-
-    def _backflush_scrap_event(self, scraps, date=None, standard=None, queued=False):
-        """The event of ``scraps`` (done, of this order): one entry for all of them.
-
-        ``standard``: see _backflush_scrap_value. ``queued``: the event without its entry,
-        for a posting that cannot be made now.
-        """
-        self.ensure_one()
-        moves = scraps.move_ids.filtered(
-            lambda move: move.state == "done" and move.product_id.is_storable
-        )
-        items = self._backflush_stock_totals(moves)
-        if queued:
-            entry, summary = NO_ENTRY, NO_FIGURES
-        else:
-            entry = self._backflush_scrap_entry(items, standard)
-            summary = summarize(entry)
-        finished_quantity = items.get(self.product_id, (0.0, None))[0]
-        return Event(
-            key="scrap:" + ",".join(str(scrap_id) for scrap_id in sorted(scraps.ids)),
-            kind=EVENT_SCRAP,
-            company=self.company_id.id,
-            name=", ".join(scraps.mapped("name")),
-            ref=self.env._("%(order)s - Backflush scrap", order=self.name),
-            entry=entry,
-            summary=summary,
-            quantity=to_decimal(finished_quantity),
-            date=date,
-            trigger=self._backflush_trigger(),
-            product=self.product_id.id,
-            production=self.id,
-            scraps=tuple(scraps.ids),
-            valuation_layers=tuple(moves.sudo().stock_valuation_layer_ids.ids),
-            reason=", ".join(scraps.scrap_reason_tag_ids.sorted("name").mapped("name")) or None,
-        )
-
-    def _backflush_blocked_scraps(self):
-        """{order id: what is missing} for the orders whose scrap cannot be posted now and
-        whose company queues such postings; raises for those whose company stops."""
-        return self._backflush_blocked(
-            self.env["mrp.backflush.readiness"]._completion_problems,
-            self.env._("the scrap of %s"),
-        )
-
     def _backflush_completion_postings(self):
         """The posted completion records of this order, oldest first."""
         self.ensure_one()
@@ -455,100 +321,3 @@ class MrpProduction(models.Model):
             if scrap.state == "done" and scrap.product_id == product
         )
         return completed - scrapped
-
-    def _backflush_scrappable_products(self):
-        """The stored products whose scrap against this order is costed at standard."""
-        self.ensure_one()
-        return (self.move_raw_ids.product_id | self.product_id).filtered("is_storable")
-
-    def _backflush_finished_left_to_scrap(self):
-        """Finished units produced by this order and not scrapped or unbuilt yet (its UoM)."""
-        self.ensure_one()
-        # sudo: an accountant may not read scraps and unbuilds; only counted here.
-        production = self.sudo()
-        product = production.product_id
-        produced = production.product_uom_id._compute_quantity(
-            production.qty_produced, product.uom_id, round=False
-        )
-        scrapped = sum(
-            scrap.product_uom_id._compute_quantity(scrap.scrap_qty, product.uom_id, round=False)
-            for scrap in production.scrap_ids
-            if scrap.state == "done" and scrap.product_id == product
-        )
-        unbuilt = sum(
-            unbuild.product_uom_id._compute_quantity(
-                unbuild.product_qty, product.uom_id, round=False
-            )
-            for unbuild in production.unbuild_ids
-            if unbuild.state == "done"
-        )
-        return produced - scrapped - unbuilt
-
-    def action_open_backflush_variance_wizard(self):
-        self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id(
-            "mrp_backflush.mrp_backflush_variance_wizard_action"
-        )
-        action["context"] = {"default_production_id": self.id}
-        return action
-
-    # ---- configuration checked before the shop floor meets it (issue 11) -------------
-
-    backflush_configuration_warning = fields.Text(
-        compute="_compute_backflush_configuration_warning",
-        help="What a completion of this order would miss to be posted, and who sets it.",
-    )
-
-    @api.depends(
-        "state",
-        "product_id",
-        "bom_id",
-        "company_id",
-        "move_raw_ids.product_id",
-    )
-    def _compute_backflush_configuration_warning(self):
-        """Shown on the form of a confirmed order: the same checks as its completion
-        (mrp.backflush.readiness), read before anyone marks it done. Non-blocking."""
-        for production in self:
-            production.backflush_configuration_warning = False
-            if production.state not in ("confirmed", "progress", "to_close"):
-                continue
-            production = production.with_company(production.company_id)
-            Readiness = self.env["mrp.backflush.readiness"]
-            if not production._backflush_is_backflushed():
-                # Odoo values the order itself, but a Shipment-costed input still credits
-                # (or debits) a finished goods account that holds nothing for it.
-                problems = Readiness._shipment_costed_input_problems(production)
-                if problems:
-                    production.backflush_configuration_warning = "\n".join(problems)
-                continue
-            problems = Readiness._completion_problems(production)
-            if problems:
-                production.backflush_configuration_warning = production._backflush_warning_text(
-                    problems
-                )
-
-    def _backflush_warning_text(self, problems):
-        self.ensure_one()
-        if self.company_id.backflush_posting_mode == "deferred":
-            outcome = self.env._(
-                "This order can be marked done, but its backflush posting, recorded as "
-                "Pending, will turn Failed in the Backflush Register until this is set:"
-            )
-        elif self.company_id.backflush_blocked_posting == "stop":
-            outcome = self.env._("Marking this order done will be refused until this is set:")
-        else:
-            outcome = self.env._(
-                "This order can be marked done, but its backflush posting will wait in the "
-                "Backflush Register (state Failed) until this is set:"
-            )
-        who = self.env._(
-            "Who sets it: category trigger and accounts, an accounting administrator "
-            "(Invoicing / Administrator; Accounting / Administrator in Enterprise) in "
-            "Manufacturing > Configuration > Backflush Costing; standard prices, bills of "
-            "materials and Track Inventory, a manufacturing or inventory administrator on the "
-            "product form; the backflush journal, an accounting administrator in Settings > "
-            "Manufacturing > Backflush Costing."
-        )
-        lines = "\n".join(f"- {problem}" for problem in problems)
-        return f"{outcome}\n{lines}\n{who}"

@@ -112,7 +112,7 @@ class MrpUnbuild(models.Model):
             ]
         else:
             events = [self._backflush_reversal_event(None, to_decimal(quantity))]
-        return self.env["mrp.backflush.posting"]._post_events(events)
+        return self.env["mrp.backflush.posting.path"]._post_events(events)
 
     def _backflush_shares(self, quantity):
         """(completion posting, quantity undone, UnbuildableCompletion) triples, oldest
@@ -121,7 +121,7 @@ class MrpUnbuild(models.Model):
             posting._unbuildable_completion()
             for posting in self.mo_id._backflush_completion_postings()
         ]
-        shares = self.env["mrp.backflush.posting"]._costing(
+        shares = self.env["mrp.backflush.posting.path"]._costing(
             self.name,
             allocate_unbuild,
             to_decimal(quantity),
@@ -134,7 +134,7 @@ class MrpUnbuild(models.Model):
         """Undo ``quantity`` (Decimal) of ``posting``, as ``completion`` (its
         UnbuildableCompletion), or, without an order, of a completion at today's
         standard: its entry's lines mirrored with the original amounts."""
-        Posting = self.env["mrp.backflush.posting"]
+        PostingPath = self.env["mrp.backflush.posting.path"]
         category = self.product_id.categ_id
         rounding = to_decimal(self.company_id.currency_id.rounding)
         variance_account = category.property_backflush_production_variance_account_id.id
@@ -149,7 +149,7 @@ class MrpUnbuild(models.Model):
                     )
                 )
             unit_rounding = to_decimal(self.product_id.uom_id.rounding)
-            entry = Posting._costing(
+            entry = PostingPath._costing(
                 self.name,
                 unbuild_reversal,
                 completion,
@@ -160,7 +160,7 @@ class MrpUnbuild(models.Model):
             )
         else:
             lines = self._backflush_completion_at_standard(quantity).entry.lines
-            entry = Posting._costing(
+            entry = PostingPath._costing(
                 self.name, reversal_entry, lines, Decimal(1), rounding, variance_account
             )
         production = self.mo_id
@@ -215,4 +215,6 @@ class MrpUnbuild(models.Model):
         completion = product._backflush_completion_value(
             trigger, quantity, standard, consumed, self._backflush_byproducts(quantity)
         )
-        return self.env["mrp.backflush.posting"]._costing(self.name, completion_entry, completion)
+        return self.env["mrp.backflush.posting.path"]._costing(
+            self.name, completion_entry, completion
+        )

@@ -112,7 +112,7 @@ class StockMove(models.Model):
         Queue = self.env["mrp.backflush.queue"]
         Queue._queue(queued)
         Queue._defer(deferred)
-        return self.env["mrp.backflush.posting"]._post_events([e for e in events if e])
+        return self.env["mrp.backflush.posting.path"]._post_events([e for e in events if e])
 
     def _backflush_queued_shipment(self, layer, problems, standards=None):
         """What the queue keeps of ``layer``'s event, which is not posted now: the event
@@ -154,14 +154,14 @@ class StockMove(models.Model):
         ``resolve``: the original as the return's entry mirrors it (posted first if
         deferred); else only which one it is, for a posting recorded to be made later."""
         direction = self._backflush_shipment_direction()
-        Posting = self.env["mrp.backflush.posting"]
+        no_posting = self.env["mrp.backflush.posting"]
         if direction == "delivery":
-            return EVENT_SHIPMENT, Posting
+            return EVENT_SHIPMENT, no_posting
         if direction == "return":
             if not resolve:
                 return EVENT_REVERSAL, self._backflush_shipment_posting_returned()
             return EVENT_REVERSAL, self._backflush_original_shipment(quantity)
-        return EVENT_ADJUSTMENT, Posting
+        return EVENT_ADJUSTMENT, no_posting
 
     def _backflush_odoo_entry_vals(self, layer):
         """Odoo's own entry values for ``layer`` of this move (stock_account), the base of
@@ -232,7 +232,7 @@ class StockMove(models.Model):
         if self._is_out():
             shipment = self._backflush_shipment(quantity, value, output_account, standard)
             entry = (
-                self.env["mrp.backflush.posting"]
+                self.env["mrp.backflush.posting.path"]
                 ._costing(self.reference, shipment_entry, shipment)
                 .entry
             )
@@ -302,7 +302,7 @@ class StockMove(models.Model):
         """Mirror of ``quantity`` / shipped of the original shipment, or, without one, of a
         shipment at today's standard (a return without origin, an inventory gain, a vendor
         receipt); the output line keeps Odoo's value of the movement."""
-        Posting = self.env["mrp.backflush.posting"]
+        PostingPath = self.env["mrp.backflush.posting.path"]
         category = self.product_id.categ_id
         variance_account = category.property_backflush_production_variance_account_id.id
         rounding = to_decimal(self.company_id.currency_id.rounding)
@@ -311,12 +311,12 @@ class StockMove(models.Model):
             share = min(quantity / to_decimal(original.quantity), Decimal(1))
         else:
             shipment = self._backflush_shipment(quantity, value, output_account, standard)
-            lines = Posting._costing(self.reference, shipment_entry, shipment).entry.lines
+            lines = PostingPath._costing(self.reference, shipment_entry, shipment).entry.lines
             share = Decimal(1)
-        mirrored = Posting._costing(
+        mirrored = PostingPath._costing(
             self.reference, reversal_entry, lines, share, rounding, variance_account
         )
-        return Posting._costing(
+        return PostingPath._costing(
             self.reference, retarget, mirrored, OUTPUT, -value, variance_account
         )
 

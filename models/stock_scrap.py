@@ -92,7 +92,7 @@ class StockScrap(models.Model):
             problems += self._backflush_request_problems(production, request)
         problems += self._backflush_quantity_problems(production, requests)
         if date:
-            problems += self.env["mrp.backflush.posting"]._date_problems(
+            problems += self.env["mrp.backflush.posting.path"]._date_problems(
                 production.company_id, date
             )
         return problems
@@ -219,7 +219,7 @@ class StockScrap(models.Model):
             pending = {"standard": standard}
             queued.append((skeleton, pending, blocked[production.id], production))
         self.env["mrp.backflush.queue"]._queue(queued)
-        return self.env["mrp.backflush.posting"]._post_events(events)
+        return self.env["mrp.backflush.posting.path"]._post_events(events)
 
     def _backflush_retry_event(self, pending, date):
         """The event of these scraps of one order that a queued posting holds, costed now

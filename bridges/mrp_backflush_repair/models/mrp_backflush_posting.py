@@ -12,12 +12,6 @@ class MrpBackflushPosting(models.Model):
         help="The repair whose parts this rework posting costs.",
     )
 
-    @api.model
-    def _register_vals(self, event, entry=None):
-        vals = super()._register_vals(event, entry)
-        vals["repair_id"] = event.repair
-        return vals
-
     def _origin_document(self):
         return super()._origin_document() or self.repair_id
 

@@ -186,7 +186,7 @@ class RepairOrder(models.Model):
             rework = rework or self._backflush_rework()
             # Parts that cost nothing still get their register record (no entry): it
             # holds their layers for the Reconciliation Check.
-            entry = self.env["mrp.backflush.posting"]._costing(self.name, rework_entry, rework)
+            entry = self.env["mrp.backflush.posting.path"]._costing(self.name, rework_entry, rework)
             summary = summarize(entry)
         quantity = self.product_uom._compute_quantity(
             self.product_qty, self.product_id.uom_id, round=False
@@ -215,7 +215,7 @@ class RepairOrder(models.Model):
             event = repair.with_company(repair.company_id)._backflush_rework_event()
             if event:
                 events.append(event)
-        return self.env["mrp.backflush.posting"]._post_events(events)
+        return self.env["mrp.backflush.posting.path"]._post_events(events)
 
     def _backflush_queue_reworks(self, problems=None):
         """Queue the rework of these repairs with its parts as of now: Failed when it

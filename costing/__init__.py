@@ -55,7 +55,19 @@ from .unbuild import (
     consumption_at_standard,
     unbuild_reversal,
 )
-from .values import (
+from .checks import (
+    ComponentConflict,
+    CostingError,
+    InvalidValue,
+    KitTooDeep,
+    RoundingResidueTooLarge,
+    UnbalancedEntry,
+)
+from .entry import (
+    Entry,
+    EntryLine,
+)
+from .kinds import (
     EVENT_ADJUSTMENT,
     EVENT_COMPLETION,
     EVENT_KINDS,
@@ -87,6 +99,9 @@ from .values import (
     TRIGGERS,
     USAGE_VARIANCE,
     AccountKey,
+    ProductKey,
+)
+from .values import (
     Bom,
     BomLine,
     ByProduct,
@@ -94,18 +109,9 @@ from .values import (
     CompletionAccounts,
     CompletionResult,
     CompletionSummary,
-    ComponentConflict,
     ComponentStandard,
     Consumption,
-    CostingError,
-    Entry,
-    EntryLine,
-    InvalidValue,
-    KitTooDeep,
     Operation,
-    ProductKey,
-    RoundingResidueTooLarge,
-    UnbalancedEntry,
     UnitStandard,
 )
 

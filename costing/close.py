@@ -12,34 +12,37 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
 
+from .checks import (
+    InvalidValue,
+    check_amounts,
+)
+from .entry import (
+    Entry,
+    EntryLine,
+)
 from .event import NO_FIGURES
-from .money import _check_rounding, round_money
-from .values import (
+from .kinds import (
     CONVERSION,
     CONVERSION_CONTROL,
     PRODUCTION_VARIANCE,
     ZERO,
     AccountKey,
+)
+from .money import (
+    check_rounding,
+    round_money,
+    total,
+)
+from .values import (
     CompletionSummary,
-    Entry,
-    EntryLine,
-    InvalidValue,
-    _check_decimal,
-    _sum,
 )
 
 
 def _frozen_balances(owner: object, name: str) -> None:
     """Store the mapping attribute as a read-only copy, checking its keys and values."""
-    balances = getattr(owner, name)
-    if not isinstance(balances, Mapping):
-        raise InvalidValue(
-            f"{type(owner).__name__}.{name} must be a mapping, got {type(balances).__name__}"
-        )
-    for account, balance in balances.items():
-        if account is None:
-            raise InvalidValue(f"{type(owner).__name__}.{name} has a balance without an account")
-        _check_decimal(owner, f"{name}[{account!r}]", balance)
+    balances = check_amounts(owner, name, getattr(owner, name))
+    if None in balances:
+        raise InvalidValue(f"{type(owner).__name__}.{name} has a balance without an account")
     object.__setattr__(owner, name, MappingProxyType(dict(balances)))
 
 
@@ -79,7 +82,7 @@ class ConversionClose:
         _frozen_balances(self, "control")
         _frozen_balances(self, "earlier_applied")
         _frozen_balances(self, "earlier_control")
-        _check_rounding(self.rounding)
+        check_rounding(self.rounding)
 
 
 @dataclass(frozen=True)
@@ -183,10 +186,10 @@ def close_entry(close: ConversionClose) -> CloseResult:
             EntryLine(account, -balance, CONVERSION_CONTROL, label=label)
             for account, balance in control.items()
         ]
-        control_total += _sum(control.values())
-        applied_total -= _sum(applied.values())
+        control_total += total(control.values())
+        applied_total -= total(applied.values())
         if label:
-            earlier_difference = _sum(control.values()) + _sum(applied.values())
+            earlier_difference = total(control.values()) + total(applied.values())
     difference = control_total - applied_total
     if difference != 0:
         lines.append(

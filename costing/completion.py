@@ -16,9 +16,15 @@ the by-products (against production variance); that entry may be empty.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .lines import optional_line, rounding_line
-from .money import round_money
-from .values import (
+from .checks import (
+    ComponentConflict,
+    InvalidValue,
+)
+from .entry import (
+    Entry,
+    EntryLine,
+)
+from .kinds import (
     BYPRODUCT,
     CLEARING,
     CONVERSION,
@@ -31,16 +37,18 @@ from .values import (
     USAGE_VARIANCE,
     ZERO,
     AccountKey,
+    ProductKey,
+)
+from .lines import optional_line, rounding_line
+from .money import (
+    round_money,
+    total,
+)
+from .values import (
     Completion,
     CompletionResult,
     CompletionSummary,
-    ComponentConflict,
     Consumption,
-    Entry,
-    EntryLine,
-    InvalidValue,
-    ProductKey,
-    _sum,
 )
 
 
@@ -68,9 +76,7 @@ class _Usage:
 
     def actual_value(self, rounding: Decimal) -> Decimal:
         """The value consumed: the layers' value when known, else quantity x price."""
-        if self.actual is not None and self.actual.value is not None:
-            return self.actual.value
-        return round_money(self.actual_quantity * self.unit_price, rounding)
+        return ZERO if self.actual is None else self.actual.booked_value(rounding)
 
     @property
     def quantity_deviation(self) -> Decimal:
@@ -208,9 +214,7 @@ def _conversion_line(completion: Completion) -> list[EntryLine]:
 def _byproduct_lines(completion: Completion) -> list[EntryLine]:
     lines = []
     for byproduct in completion.byproducts:
-        amount = byproduct.value
-        if amount is None:
-            amount = _money(completion, byproduct.quantity * byproduct.unit_price)
+        amount = byproduct.booked_value(completion.rounding)
         lines += optional_line(
             byproduct.account, amount, BYPRODUCT, byproduct.product, byproduct.quantity
         )
@@ -221,7 +225,7 @@ def _byproduct_credit_line(completion: Completion, byproducts: list[EntryLine]) 
     """Credit the production variance account with the by-products (shipment)."""
     return optional_line(
         completion.accounts.production_variance,
-        -_sum(line.amount for line in byproducts),
+        -total(line.amount for line in byproducts),
         PRODUCTION_VARIANCE,
         completion.finished_product,
     )
@@ -257,7 +261,7 @@ def _rounding_line(completion: Completion, lines: list[EntryLine]) -> list[Entry
 
 
 def _material_standard(completion: Completion) -> Decimal:
-    return _sum(
+    return total(
         _money(completion, completion.quantity * component.value_per_unit)
         for component in completion.standard.components
     )
@@ -279,7 +283,7 @@ def _summary(completion: Completion, entry: Entry) -> CompletionSummary:
 def _shipment_summary(
     completion: Completion, usages: list[_Usage], entry: Entry
 ) -> CompletionSummary:
-    material_actual = _sum(usage.actual_value(completion.rounding) for usage in usages)
+    material_actual = total(usage.actual_value(completion.rounding) for usage in usages)
     return CompletionSummary(
         finished_value=ZERO,
         material_standard=_material_standard(completion),
@@ -330,7 +334,7 @@ def completion_entry(completion: Completion) -> CompletionResult:
         usage_variance = []
     byproducts = _byproduct_lines(completion)
     production_variance = _production_variance_line(
-        completion, _sum(line.amount for line in finished), _sum(b.amount for b in byproducts)
+        completion, total(line.amount for line in finished), total(b.amount for b in byproducts)
     )
     lines = (
         finished

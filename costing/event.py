@@ -11,14 +11,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .values import (
+from .checks import (
+    InvalidValue,
+    check_decimal,
+)
+from .entry import (
+    Entry,
+)
+from .kinds import (
     EVENT_KINDS,
     TRIGGER_NONE,
     TRIGGERS,
+)
+from .values import (
     CompletionSummary,
-    Entry,
-    InvalidValue,
-    _check_decimal,
 )
 
 RecordId = int
@@ -104,7 +110,7 @@ class Event:
             raise InvalidValue("Event.entry must be an Entry")
         if not isinstance(self.summary, CompletionSummary):
             raise InvalidValue("Event.summary must be a CompletionSummary")
-        _check_decimal(self, "quantity", self.quantity)
+        check_decimal(self, "quantity", self.quantity)
         for name in ("scraps", "workcenters", "valuation_layers"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
 

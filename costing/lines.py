@@ -3,19 +3,27 @@ rounding line that makes separately rounded lines balance."""
 
 from decimal import Decimal
 
-from .money import round_money
-from .values import (
+from .checks import (
+    InvalidValue,
+    RoundingResidueTooLarge,
+)
+from .entry import (
+    Entry,
+    EntryLine,
+)
+from .kinds import (
     CONVERSION,
     MATERIAL,
     ROUNDING,
     AccountKey,
-    Entry,
-    EntryLine,
-    InvalidValue,
     ProductKey,
-    RoundingResidueTooLarge,
+)
+from .money import (
+    round_money,
+    total,
+)
+from .values import (
     UnitStandard,
-    _sum,
 )
 
 
@@ -43,7 +51,7 @@ def rounding_line(
     Rounding each line on its own leaves a residue of a few quanta at most; one beyond
     ``bound`` means the lines disagree, and raises RoundingResidueTooLarge.
     """
-    residue = -_sum(existing.amount for existing in lines)
+    residue = -total(existing.amount for existing in lines)
     if abs(residue) > bound:
         raise RoundingResidueTooLarge(
             f"rounding residue {residue} exceeds {bound}; the entry lines disagree"
@@ -90,7 +98,7 @@ def condensed(entry: Entry) -> Entry:
         groups.setdefault((line.account, line.kind, line.label), []).append(line)
     lines = []
     for (account, kind, label), members in groups.items():
-        amount = _sum(member.amount for member in members)
+        amount = total(member.amount for member in members)
         if amount == 0:
             continue
         products = {member.product for member in members}
@@ -98,6 +106,6 @@ def condensed(entry: Entry) -> Entry:
         quantities = [member.quantity for member in members]
         quantity = None
         if product is not None and None not in quantities:
-            quantity = _sum(quantities)
+            quantity = total(quantities)
         lines.append(EntryLine(account, amount, kind, product, quantity, label))
     return Entry(tuple(lines))

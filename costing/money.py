@@ -1,15 +1,20 @@
 """Rounding of money amounts to a currency's rounding quantum."""
 
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from .values import InvalidValue
+from .checks import check_decimal
+from .kinds import ZERO
 
 
-def _check_rounding(rounding: Decimal) -> None:
-    if isinstance(rounding, bool) or not isinstance(rounding, Decimal):
-        raise InvalidValue(f"rounding must be a Decimal, got {type(rounding).__name__}")
-    if not rounding.is_finite() or rounding <= 0:
-        raise InvalidValue(f"rounding must be a finite Decimal > 0, got {rounding}")
+def check_rounding(rounding: object) -> Decimal:
+    """``rounding`` when it is a rounding quantum: a finite Decimal > 0."""
+    return check_decimal(None, "rounding", rounding, above=ZERO)
+
+
+def total(amounts: Iterable[Decimal]) -> Decimal:
+    """The sum of ``amounts``, a Decimal zero when there are none."""
+    return sum(amounts, ZERO)
 
 
 def round_money(amount: Decimal, rounding: Decimal) -> Decimal:
@@ -18,9 +23,8 @@ def round_money(amount: Decimal, rounding: Decimal) -> Decimal:
     Half-up in the accounting sense: 0.005 -> 0.01 and -0.005 -> -0.01 (rounding 0.01).
     The result never is a negative zero.
     """
-    if isinstance(amount, bool) or not isinstance(amount, Decimal):
-        raise InvalidValue(f"amount must be a Decimal, got {type(amount).__name__} {amount!r}")
-    _check_rounding(rounding)
+    check_decimal(None, "amount", amount)
+    check_rounding(rounding)
     steps = (amount / rounding).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     rounded = steps * rounding
     return rounded.copy_abs() if rounded == 0 else rounded

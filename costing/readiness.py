@@ -1,12 +1,7 @@
-"""What a product category under a backflush trigger must have set, as one table.
-
-The category form's required fields, the order's configuration banner, the posting path's
-refusal (or its Failed posting) and the tests all read ``required_accounts``: a trigger's
-accounts, named by the line kind each one receives. The shell maps a kind to the
-category's account field (models/mrp_backflush_readiness.py).
-"""
-
-from .values import (
+from .checks import (
+    InvalidValue,
+)
+from .kinds import (
     CLEARING,
     CONVERSION,
     PRODUCTION_VARIANCE,
@@ -16,8 +11,16 @@ from .values import (
     TRIGGER_NONE,
     TRIGGER_SHIPMENT,
     USAGE_VARIANCE,
-    InvalidValue,
 )
+
+"""What a product category under a backflush trigger must have set, as one table.
+
+The category form's required fields, the order's configuration banner, the posting path's
+refusal (or its Failed posting) and the tests all read ``required_accounts``: a trigger's
+accounts, named by the line kind each one receives. The shell maps a kind to the
+category's account field (models/mrp_backflush_readiness.py).
+"""
+
 
 # Every trigger posts conversion applied, usage and production variances, and may meet
 # scrap at any time (Odoo's Scrap button is always there), so its Scrap Variance account

@@ -17,25 +17,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .lines import standard_credits
-from .money import _check_rounding, round_money
-from .values import (
+from .checks import (
+    InvalidValue,
+    check_amounts,
+    check_decimal,
+)
+from .kinds import (
     MATERIAL,
     ZERO,
     AccountKey,
-    InvalidValue,
     ProductKey,
-    UnitStandard,
-    _check_decimal,
 )
-
-
-def _checked_quantity(quantity: object) -> Decimal:
-    if isinstance(quantity, bool) or not isinstance(quantity, Decimal):
-        raise InvalidValue(f"quantity must be a Decimal, got {type(quantity).__name__}")
-    if not quantity.is_finite():
-        raise InvalidValue(f"quantity must be finite, got {quantity!r}")
-    return quantity
+from .lines import standard_credits
+from .money import (
+    check_rounding,
+    round_money,
+)
+from .values import (
+    UnitStandard,
+)
 
 
 def finished_material(
@@ -50,8 +50,8 @@ def finished_material(
     accounts whose amount is zero: a zero quantity gives {}.  A negative quantity (Odoo
     allows negative stock) gives negative amounts.
     """
-    _checked_quantity(quantity)
-    _check_rounding(rounding)
+    check_decimal(None, "quantity", quantity)
+    check_rounding(rounding)
     if not isinstance(standard, UnitStandard):
         raise InvalidValue(f"standard must be a UnitStandard, got {type(standard).__name__}")
     if quantity == 0:
@@ -81,7 +81,7 @@ class FinishedOnHand:
     standard: UnitStandard
 
     def __post_init__(self) -> None:
-        _check_decimal(self, "quantity", self.quantity)
+        check_decimal(self, "quantity", self.quantity)
         if not isinstance(self.standard, UnitStandard):
             raise InvalidValue("FinishedOnHand.standard must be a UnitStandard")
 
@@ -105,14 +105,6 @@ class ReconciliationRow:
     finished_material: Decimal
     expected_balance: Decimal
     difference: Decimal
-
-
-def _checked_amounts(name: str, amounts: Mapping[AccountKey, Decimal]) -> None:
-    if not isinstance(amounts, Mapping):
-        raise InvalidValue(f"{name} must be a mapping, got {type(amounts).__name__}")
-    for account, amount in amounts.items():
-        if isinstance(amount, bool) or not isinstance(amount, Decimal) or not amount.is_finite():
-            raise InvalidValue(f"{name}[{account!r}] must be a finite Decimal, got {amount!r}")
 
 
 def held_material(
@@ -147,9 +139,9 @@ def reconciliation_rows(
     accounts = tuple(accounts)
     if len(set(accounts)) != len(accounts):
         raise InvalidValue("accounts lists an account more than once")
-    _checked_amounts("ledger", ledger)
-    _checked_amounts("components", components)
-    _check_rounding(rounding)
+    check_amounts(None, "ledger", ledger)
+    check_amounts(None, "components", components)
+    check_rounding(rounding)
     material = held_material(finished, rounding)
     rows = []
     for account in accounts:

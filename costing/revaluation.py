@@ -13,20 +13,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from .checks import (
+    InvalidValue,
+)
+from .entry import (
+    Entry,
+    EntryLine,
+)
 from .event import NO_FIGURES
-from .money import _check_rounding
-from .reconciliation import FinishedOnHand, held_material
-from .values import (
+from .kinds import (
     MATERIAL,
     REVALUATION,
     ZERO,
     AccountKey,
-    CompletionSummary,
-    Entry,
-    EntryLine,
-    InvalidValue,
     ProductKey,
-    _sum,
+)
+from .money import (
+    check_rounding,
+    total,
+)
+from .reconciliation import FinishedOnHand, held_material
+from .values import (
+    CompletionSummary,
 )
 
 HELD_MATERIAL = "held_material"
@@ -69,7 +77,7 @@ def revaluation_entry(
     ledger equals the check's expectation to the cent. The revaluation account takes the
     opposite of the net change.
     """
-    _check_rounding(rounding)
+    check_rounding(rounding)
     if revaluation_account is None:
         raise InvalidValue("a revaluation needs its revaluation account")
     old, new = held_material(before, rounding), held_material(after, rounding)
@@ -78,7 +86,7 @@ def revaluation_entry(
         change = new.get(account, ZERO) - old.get(account, ZERO)
         if change != 0:
             lines.append(EntryLine(account, change, MATERIAL, label=HELD_MATERIAL))
-    difference = _sum(line.amount for line in lines)
+    difference = total(line.amount for line in lines)
     if difference != 0:
         lines.append(EntryLine(revaluation_account, -difference, REVALUATION))
     summary = replace(NO_FIGURES, material_standard=difference)

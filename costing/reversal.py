@@ -6,33 +6,27 @@ for shares that add up to 1 (each of the ORIGINAL lines), the reversals cancel t
 original up to those rounding quanta.
 """
 
-from collections.abc import Iterable
 from decimal import Decimal
 
-from .lines import optional_line, rounding_line
-from .money import _check_rounding, round_money
-from .values import (
-    PRODUCTION_VARIANCE,
-    AccountKey,
+from .checks import (
+    InvalidValue,
+    check_decimal,
+    checked_items,
+)
+from .entry import (
     Entry,
     EntryLine,
-    InvalidValue,
 )
-
-
-def _check_share(share: Decimal) -> None:
-    if isinstance(share, bool) or not isinstance(share, Decimal):
-        raise InvalidValue(f"share must be a Decimal, got {type(share).__name__} {share!r}")
-    if not share.is_finite() or not 0 < share <= 1:
-        raise InvalidValue(f"share must be > 0 and <= 1, got {share}")
-
-
-def _checked_lines(lines: Iterable[EntryLine]) -> tuple[EntryLine, ...]:
-    lines = tuple(lines)
-    for line in lines:
-        if not isinstance(line, EntryLine):
-            raise InvalidValue(f"lines must hold EntryLine items, got {type(line).__name__}")
-    return lines
+from .kinds import (
+    PRODUCTION_VARIANCE,
+    ZERO,
+    AccountKey,
+)
+from .lines import optional_line, rounding_line
+from .money import (
+    check_rounding,
+    round_money,
+)
 
 
 def _mirrored(line: EntryLine, share: Decimal, rounding: Decimal) -> list[EntryLine]:
@@ -56,9 +50,9 @@ def reversal_entry(
     share 1 and amounts that are multiples of ``rounding`` the result is the exact
     negation, without a rounding line.  No lines give an empty entry.
     """
-    _check_share(share)
-    _check_rounding(rounding)
-    lines = _checked_lines(lines)
+    check_decimal(None, "share", share, above=ZERO, at_most=Decimal(1))
+    check_rounding(rounding)
+    lines = checked_items(None, "lines", lines, EntryLine)
     mirrored = []
     for line in lines:
         mirrored += _mirrored(line, share, rounding)
@@ -78,8 +72,7 @@ def retarget(entry: Entry, kind: str, amount: Decimal, variance_account: Account
     """
     if not isinstance(entry, Entry):
         raise InvalidValue(f"entry must be an Entry, got {type(entry).__name__}")
-    if isinstance(amount, bool) or not isinstance(amount, Decimal) or not amount.is_finite():
-        raise InvalidValue(f"amount must be a finite Decimal, got {amount!r}")
+    check_decimal(None, "amount", amount)
     targets = entry.lines_of(kind)
     if len(targets) != 1:
         raise InvalidValue(f"entry must have exactly one {kind!r} line, has {len(targets)}")

@@ -19,20 +19,26 @@ entry balances exactly.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import round_money
-from .values import (
+from .checks import (
+    InvalidValue,
+    check_decimal,
+    freeze_tuple,
+)
+from .entry import (
+    Entry,
+    EntryLine,
+)
+from .kinds import (
     MATERIAL,
     REWORK_VARIANCE,
     SCRAP_VARIANCE,
     AccountKey,
-    Entry,
-    EntryLine,
-    InvalidValue,
-    ProductKey,
-    _check_decimal,
-    _freeze_tuple,
-    _sum,
 )
+from .money import (
+    round_money,
+    total,
+)
+from .values import ValuedQuantity
 
 PART_ADDED = "add"
 PART_RETURNED = "remove_to_stock"
@@ -41,33 +47,21 @@ PART_DIRECTIONS = (PART_ADDED, PART_RETURNED, PART_SCRAPPED)
 
 
 @dataclass(frozen=True)
-class ReworkPart:
-    """A part a repair added to, or removed from, the unit.
+class ReworkPart(ValuedQuantity):
+    """A part (quantity > 0) a repair added to, or removed from, the unit.
 
     Attributes:
-      product: The part.
-      quantity: Its quantity, in its own UoM (> 0).
-      unit_price: Its standard price per unit of its UoM.
-      account: Its valuation account (RIP).
       direction: PART_ADDED, PART_RETURNED or PART_SCRAPPED.
-      value: For a part added, what its valuation layers took out of stock (positive),
-        or None: round(quantity x unit_price). Parts removed come back at standard.
+      value: For a part added, what its valuation layers took out of stock, or None.
+        Parts removed come back at standard.
     """
 
-    product: ProductKey
-    quantity: Decimal
-    unit_price: Decimal
-    account: AccountKey
     direction: str
-    value: Decimal | None = None
+
+    quantity_may_be_zero = False
 
     def __post_init__(self) -> None:
-        _check_decimal(self, "quantity", self.quantity)
-        _check_decimal(self, "unit_price", self.unit_price)
-        if self.value is not None:
-            _check_decimal(self, "value", self.value)
-        if self.quantity <= 0:
-            raise InvalidValue(f"a reworked part's quantity must be positive, got {self.quantity}")
+        super().__post_init__()
         if self.direction not in PART_DIRECTIONS:
             raise InvalidValue(
                 f"direction must be one of {PART_DIRECTIONS}, got {self.direction!r}"
@@ -91,8 +85,8 @@ class Rework:
     rounding: Decimal = Decimal("0.01")
 
     def __post_init__(self) -> None:
-        _check_decimal(self, "rounding", self.rounding)
-        _freeze_tuple(self, "parts", ReworkPart)
+        check_decimal(self, "rounding", self.rounding)
+        freeze_tuple(self, "parts", ReworkPart)
         if self.rework_variance_account is None:
             raise InvalidValue("a rework needs its rework variance account")
         scrapped = any(part.direction == PART_SCRAPPED for part in self.parts)
@@ -103,10 +97,7 @@ class Rework:
 def _part_line(rework: Rework, part: ReworkPart) -> list[EntryLine]:
     """The part's own line: credit for a part added, debit for a part removed."""
     if part.direction == PART_ADDED:
-        value = part.value
-        if value is None:
-            value = round_money(part.quantity * part.unit_price, rework.rounding)
-        amount = -value
+        amount = -part.booked_value(rework.rounding)
     else:
         amount = round_money(part.quantity * part.unit_price, rework.rounding)
     if part.direction == PART_SCRAPPED:
@@ -134,7 +125,7 @@ def rework_entry(rework: Rework) -> Entry:
     lines = []
     for part in rework.parts:
         lines += _part_line(rework, part)
-    variance = -_sum(line.amount for line in lines)
+    variance = -total(line.amount for line in lines)
     if variance:
         lines.append(EntryLine(rework.rework_variance_account, variance, REWORK_VARIANCE))
     return Entry(tuple(lines))

@@ -11,7 +11,9 @@ refused with the chain that closes the cycle.
 
 from collections.abc import Hashable, Iterable, Mapping
 
-from .values import CostingError
+from .checks import (
+    CostingError,
+)
 
 
 class BomCycle(CostingError):

@@ -12,9 +12,16 @@ their sum, so the entry balances exactly.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .lines import standard_credits
-from .money import round_money
-from .values import (
+from .checks import (
+    InvalidValue,
+    check_decimal,
+    freeze_tuple,
+)
+from .entry import (
+    Entry,
+    EntryLine,
+)
+from .kinds import (
     FINISHED,
     MATERIAL,
     SCRAP_VARIANCE,
@@ -22,78 +29,45 @@ from .values import (
     TRIGGER_SHIPMENT,
     TRIGGERS,
     AccountKey,
-    Entry,
-    EntryLine,
-    InvalidValue,
-    ProductKey,
+)
+from .lines import standard_credits
+from .money import (
+    total,
+)
+from .values import (
     UnitStandard,
-    _check_decimal,
-    _freeze_tuple,
-    _sum,
+    ValuedQuantity,
 )
 
 
 @dataclass(frozen=True)
-class ScrappedComponent:
-    """Components scrapped.
+class ScrappedComponent(ValuedQuantity):
+    """Components scrapped (quantity > 0), credited on their account (RIP).
 
     Attributes:
-      product: The component.
-      quantity: Quantity scrapped, in its own UoM (> 0).
-      unit_price: Its standard price per unit of its UoM.
-      account: Its valuation account (RIP).
-      value: What its valuation layers took out of stock (positive), or None: when given,
-        the account is credited exactly this; else round(quantity x unit_price).
       of_order: Whether it is one of the order's own components: under
         'completion_only' those leave the materials clearing account instead.
     """
 
-    product: ProductKey
-    quantity: Decimal
-    unit_price: Decimal
-    account: AccountKey
-    value: Decimal | None = None
     of_order: bool = False
 
-    def __post_init__(self) -> None:
-        if self.value is not None:
-            _check_decimal(self, "value", self.value)
-        _check_decimal(self, "quantity", self.quantity)
-        _check_decimal(self, "unit_price", self.unit_price)
-        if self.quantity <= 0:
-            raise InvalidValue(f"scrapped quantity must be positive, got {self.quantity}")
+    quantity_may_be_zero = False
 
 
 @dataclass(frozen=True)
-class ScrappedFinished:
-    """Finished units scrapped.
+class ScrappedFinished(ValuedQuantity):
+    """Finished units scrapped (quantity > 0), credited on their finished goods account
+    at their value or standard price, unless the trigger is 'shipment'.
 
     Attributes:
-      product: The finished product.
-      quantity: Units scrapped, in its UoM (> 0).
-      unit_price: Its standard price (used unless the trigger is 'shipment').
-      account: Its finished goods (valuation) account.
       standard: Its unit standard (used under 'shipment').
       conversion_account: Conversion Costs Applied (used under 'shipment').
-      value: What its valuation layers took out of stock (positive), or None: when given,
-        finished goods are credited exactly this (unless the trigger is 'shipment').
     """
 
-    product: ProductKey
-    quantity: Decimal
-    unit_price: Decimal
-    account: AccountKey
     standard: UnitStandard
     conversion_account: AccountKey
-    value: Decimal | None = None
 
-    def __post_init__(self) -> None:
-        if self.value is not None:
-            _check_decimal(self, "value", self.value)
-        _check_decimal(self, "quantity", self.quantity)
-        _check_decimal(self, "unit_price", self.unit_price)
-        if self.quantity <= 0:
-            raise InvalidValue(f"scrapped quantity must be positive, got {self.quantity}")
+    quantity_may_be_zero = False
 
 
 @dataclass(frozen=True)
@@ -120,17 +94,15 @@ class Scrap:
     def __post_init__(self) -> None:
         if self.trigger not in TRIGGERS:
             raise InvalidValue(f"Scrap.trigger must be one of {TRIGGERS}, got {self.trigger!r}")
-        _check_decimal(self, "rounding", self.rounding)
-        _freeze_tuple(self, "components", ScrappedComponent)
-        _freeze_tuple(self, "finished", ScrappedFinished)
+        check_decimal(self, "rounding", self.rounding)
+        freeze_tuple(self, "components", ScrappedComponent)
+        freeze_tuple(self, "finished", ScrappedFinished)
 
 
 def _credit(scrap: Scrap, item, kind: str, account: AccountKey) -> list[EntryLine]:
     """Credit ``item`` (scrapped component or finished units) on ``account``: the layers'
     value when known, else its quantity at its standard price."""
-    value = item.value
-    if value is None:
-        value = round_money(item.quantity * item.unit_price, scrap.rounding)
+    value = item.booked_value(scrap.rounding)
     return [EntryLine(account, -value, kind, item.product, item.quantity)] if value else []
 
 
@@ -165,6 +137,6 @@ def scrap_entry(scrap: Scrap) -> Entry:
     credits = _component_lines(scrap)
     for item in scrap.finished:
         credits += _finished_lines(scrap, item)
-    total = -_sum(line.amount for line in credits)
-    debit = [EntryLine(scrap.scrap_variance_account, total, SCRAP_VARIANCE)] if total else []
+    variance = -total(line.amount for line in credits)
+    debit = [EntryLine(scrap.scrap_variance_account, variance, SCRAP_VARIANCE)] if variance else []
     return Entry(tuple(credits + debit))

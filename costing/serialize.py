@@ -13,6 +13,9 @@ import json
 from decimal import Decimal
 from types import MappingProxyType
 
+from .checks import (
+    InvalidValue,
+)
 from .rework import Rework, ReworkPart
 from .scrap import Scrap, ScrappedComponent, ScrappedFinished
 from .shipment import Shipment, ShipmentAccounts
@@ -24,7 +27,6 @@ from .values import (
     CompletionAccounts,
     ComponentStandard,
     Consumption,
-    InvalidValue,
     Operation,
     UnitStandard,
 )

@@ -14,22 +14,30 @@ separately go to a 'rounding' line on the production variance account.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .lines import optional_line, rounding_line, standard_credits
-from .money import round_money
-from .summary import summarize
-from .values import (
-    OUTPUT,
-    PRODUCTION_VARIANCE,
-    AccountKey,
-    CompletionSummary,
+from .checks import (
+    InvalidValue,
+    check_decimal,
+)
+from .entry import (
     Entry,
     EntryLine,
-    InvalidValue,
+)
+from .kinds import (
+    OUTPUT,
+    PRODUCTION_VARIANCE,
+    ZERO,
+    AccountKey,
     ProductKey,
+)
+from .lines import optional_line, rounding_line, standard_credits
+from .money import (
+    round_money,
+    total,
+)
+from .summary import summarize
+from .values import (
+    CompletionSummary,
     UnitStandard,
-    _check_non_negative,
-    _check_positive,
-    _sum,
 )
 
 
@@ -70,9 +78,9 @@ class Shipment:
     rounding: Decimal = Decimal("0.01")
 
     def __post_init__(self) -> None:
-        _check_positive(self, "quantity", self.quantity)
-        _check_non_negative(self, "delivered_value", self.delivered_value)
-        _check_positive(self, "rounding", self.rounding)
+        check_decimal(self, "quantity", self.quantity, above=ZERO)
+        check_decimal(self, "delivered_value", self.delivered_value, at_least=ZERO)
+        check_decimal(self, "rounding", self.rounding, above=ZERO)
         if not isinstance(self.standard, UnitStandard):
             raise InvalidValue("Shipment.standard must be a UnitStandard")
         if not isinstance(self.accounts, ShipmentAccounts):
@@ -150,7 +158,7 @@ def shipment_entry(shipment: Shipment) -> ShipmentResult:
             shipment.finished_product,
             shipment.rounding,
         )
-        + _production_variance_line(shipment, _sum(line.amount for line in output))
+        + _production_variance_line(shipment, total(line.amount for line in output))
     )
     entry = Entry(tuple(lines + _rounding_line(shipment, lines)))
     return ShipmentResult(entry, summarize(entry))

@@ -4,17 +4,24 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .checks import (
+    ComponentConflict,
+    InvalidValue,
+    KitTooDeep,
+    check_decimal,
+)
+from .kinds import (
+    ProductKey,
+)
+from .money import (
+    total,
+)
 from .values import (
     Bom,
     BomLine,
-    ComponentConflict,
     ComponentStandard,
-    InvalidValue,
-    KitTooDeep,
     Operation,
-    ProductKey,
     UnitStandard,
-    _sum,
 )
 
 MAX_KIT_DEPTH = 20
@@ -93,7 +100,7 @@ def _merged(shares: Iterable[ComponentStandard]) -> tuple[ComponentStandard, ...
 
 
 def _operations_cost(items: list[_Item]) -> Decimal:
-    return _sum(
+    return total(
         runs.per_unit(operation.minutes * operation.cost_per_hour) / MINUTES_PER_HOUR
         for operation, runs in items
         if isinstance(operation, Operation)
@@ -110,9 +117,8 @@ def unit_standard(bom: Bom, conversion_per_unit: Decimal | None = None) -> UnitS
     """
     if not isinstance(bom, Bom):
         raise InvalidValue(f"bom must be a Bom, got {type(bom).__name__}")
-    if conversion_per_unit is not None and not isinstance(conversion_per_unit, Decimal):
-        kind = type(conversion_per_unit).__name__
-        raise InvalidValue(f"conversion_per_unit must be a Decimal or None, got {kind}")
+    if conversion_per_unit is not None:
+        check_decimal(None, "conversion_per_unit", conversion_per_unit)
     items = list(_expanded(bom, _Runs(Decimal(1), bom.product_quantity)))
     components = _merged(_component_shares(items))
     if conversion_per_unit is None or conversion_per_unit == 0:

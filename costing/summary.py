@@ -1,6 +1,10 @@
-"""Key figures read back from the lines of an entry."""
-
-from .values import (
+from .checks import (
+    InvalidValue,
+)
+from .entry import (
+    Entry,
+)
+from .kinds import (
     BYPRODUCT,
     CLEARING,
     CONVERSION,
@@ -10,10 +14,12 @@ from .values import (
     PRODUCTION_VARIANCE,
     ROUNDING,
     USAGE_VARIANCE,
-    CompletionSummary,
-    Entry,
-    InvalidValue,
 )
+from .values import (
+    CompletionSummary,
+)
+
+"""Key figures read back from the lines of an entry."""
 
 
 def summarize(entry: Entry) -> CompletionSummary:

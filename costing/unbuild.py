@@ -12,22 +12,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import _check_rounding
-from .reversal import reversal_entry
-from .values import (
-    ZERO,
-    AccountKey,
-    Consumption,
+from .checks import (
     CostingError,
+    InvalidValue,
+    check_decimal,
+    freeze_tuple,
+)
+from .entry import (
     Entry,
     EntryLine,
-    InvalidValue,
+)
+from .kinds import (
+    ZERO,
+    AccountKey,
+)
+from .money import (
+    check_rounding,
+    total,
+)
+from .reversal import reversal_entry
+from .values import (
+    Consumption,
     UnitStandard,
-    _check_decimal,
-    _check_non_negative,
-    _check_positive,
-    _freeze_tuple,
-    _sum,
 )
 
 
@@ -54,14 +60,14 @@ class UnbuildableCompletion:
     reversed_lines: tuple[EntryLine, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_positive(self, "quantity", self.quantity)
-        _check_non_negative(self, "reversed_quantity", self.reversed_quantity)
+        check_decimal(self, "quantity", self.quantity, above=ZERO)
+        check_decimal(self, "reversed_quantity", self.reversed_quantity, at_least=ZERO)
         if self.reversed_quantity > self.quantity:
             raise InvalidValue(
                 f"reversed_quantity {self.reversed_quantity} exceeds quantity {self.quantity}"
             )
-        _freeze_tuple(self, "lines", EntryLine)
-        _freeze_tuple(self, "reversed_lines", EntryLine)
+        freeze_tuple(self, "lines", EntryLine)
+        freeze_tuple(self, "reversed_lines", EntryLine)
 
     @property
     def open_quantity(self) -> Decimal:
@@ -79,10 +85,10 @@ def allocate_unbuild(
     that would give less than half a unit of ``quantity_rounding`` gives nothing. Raises
     UnbuildTooLarge when they hold less than ``quantity`` (beyond that half unit).
     """
-    _check_decimal(None, "quantity", quantity)
-    _check_rounding(quantity_rounding)
+    check_decimal(None, "quantity", quantity)
+    check_rounding(quantity_rounding)
     half = quantity_rounding / 2
-    open_total = _sum(completion.open_quantity for completion in completions)
+    open_total = total(completion.open_quantity for completion in completions)
     if quantity - open_total >= half:
         raise UnbuildTooLarge(f"unbuild of {quantity} exceeds the {open_total} left to undo")
     shares = []
@@ -111,8 +117,8 @@ def unbuild_reversal(
     completion and its earlier reversals leave on each account, kind and product,
     negated (closing_reversal).
     """
-    _check_positive(None, "taken", taken)
-    _check_rounding(quantity_rounding)
+    check_decimal(None, "taken", taken, above=ZERO)
+    check_rounding(quantity_rounding)
     if completion.open_quantity - taken < quantity_rounding / 2:
         return closing_reversal(completion.lines, completion.reversed_lines)
     share = min(taken / completion.quantity, Decimal(1))
@@ -125,13 +131,13 @@ def closing_reversal(lines: Sequence[EntryLine], reversed_lines: Sequence[EntryL
     minus what both leave, with the quantity left; nothing for what nets to zero."""
     totals: dict[tuple, list] = {}
     for line in lines:
-        total = totals.setdefault((line.account, line.kind, line.product), [ZERO, None])
-        total[0] += line.amount
-        total[1] = _added(total[1], line.quantity)
+        running = totals.setdefault((line.account, line.kind, line.product), [ZERO, None])
+        running[0] += line.amount
+        running[1] = _added(running[1], line.quantity)
     for line in reversed_lines:
-        total = totals.setdefault((line.account, line.kind, line.product), [ZERO, None])
-        total[0] += line.amount
-        total[1] = _added(total[1], None if line.quantity is None else -line.quantity)
+        running = totals.setdefault((line.account, line.kind, line.product), [ZERO, None])
+        running[0] += line.amount
+        running[1] = _added(running[1], None if line.quantity is None else -line.quantity)
     return Entry(
         tuple(
             EntryLine(account, -amount, kind, product, quantity)
@@ -150,7 +156,7 @@ def _added(total: Decimal | None, quantity: Decimal | None) -> Decimal | None:
 def consumption_at_standard(quantity: Decimal, standard: UnitStandard) -> tuple[Consumption, ...]:
     """What ``quantity`` finished units take of each component at ``standard``: the
     consumption of a completion an unbuild without an order undoes."""
-    _check_positive(None, "quantity", quantity)
+    check_decimal(None, "quantity", quantity, above=ZERO)
     return tuple(
         Consumption(
             product=component.product,

@@ -26,6 +26,8 @@ from . import mrp_bom_line
 from . import mrp_bom_byproduct
 from . import mrp_production_backflushed
 from . import mrp_backflush_posting_columns
+from . import mrp_backflush_posting_chatter
+from . import mrp_backflush_posting_reversal
 from . import mrp_backflush_revaluation
 from . import mrp_backflush_standard_rollup
 from . import mrp_backflush_standard_history

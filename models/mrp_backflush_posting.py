@@ -1,10 +1,6 @@
-from collections import defaultdict
-
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, format_date, formatLang
+from odoo.tools import formatLang
 
 from ..costing import (
     EVENT_ADJUSTMENT,
@@ -15,9 +11,6 @@ from ..costing import (
     EVENT_REWORK,
     EVENT_SCRAP,
     EVENT_SHIPMENT,
-    EntryLine,
-    UnbuildableCompletion,
-    to_decimal,
 )
 from .internal_context import REGISTER_UPDATE
 from .product_category import BACKFLUSH_TRIGGERS
@@ -340,108 +333,6 @@ class MrpBackflushPosting(models.Model):
     @api.model
     def _cron_post_pending(self):
         self.env["mrp.backflush.queue"]._cron_post_pending()
-
-    def _origin_document(self):
-        """The document whose chatter tells of this posting: its order or transfer (the
-        mrp_backflush_repair bridge adds the repair), or an empty recordset."""
-        self.ensure_one()
-        return self.production_id or self.picking_id
-
-    def _log_on_origins(self):
-        """One line per posting with an entry in the chatter of its order (or transfer,
-        or repair): the entry, linked, and its amount; written as logs in one batch per
-        model, so that nobody is notified and the shop floor's close stays cheap."""
-        bodies = defaultdict(lambda: defaultdict(list))
-        for posting in self.filtered("move_id"):
-            origin = posting.sudo()._origin_document()
-            if origin:
-                bodies[origin._name][origin.id].append(posting._log_line())
-        for model, lines_by_id in bodies.items():
-            self.env[model].browse(list(lines_by_id)).sudo()._message_log_batch(
-                {record_id: Markup("<br/>").join(lines) for record_id, lines in lines_by_id.items()}
-            )
-
-    def _log_line(self):
-        """The entry by its number and amount. On an order the number links the register
-        record, which everyone who reads the order's chatter may open (Manufacturing /
-        User and the readers of the books; the entry itself is for accounting users and
-        its link would give the others an Access Error) and which links the entry; on a
-        transfer, whose stock users may open neither, it is plain text."""
-        entry = self.move_id
-        kind = dict(self._fields["kind"]._description_selection(self.env))[self.kind]
-        number = entry.name
-        if self.production_id:
-            number = Markup(
-                '<a href="#" data-oe-model="mrp.backflush.posting" data-oe-id="%s">%s</a>'
-            ) % (self.id, entry.name)
-        return Markup(self.env._("%(kind)s posted by backflush costing: %(entry)s, %(amount)s")) % {
-            "kind": kind,
-            "entry": number,
-            "amount": formatLang(self.env, entry.amount_total, currency_obj=self.currency_id),
-        }
-
-    def _note_shifted_dates(self):
-        """A locked period moves the entry to the first open day: say so, on both sides."""
-        for posting in self.filtered("date_shifted"):
-            note = self.env._(
-                "The period of %(event)s was locked when this was posted: the entry is dated "
-                "%(accounting)s, the first open day.",
-                event=format_date(self.env, posting.date),
-                accounting=format_date(self.env, posting.accounting_date),
-            )
-            REGISTER_UPDATE.on(posting).note = note
-            posting.move_id.narration = note
-
-    # ------------------------------------------------------------------
-    # Reversals: the mirror of a share of earlier postings.
-    # ------------------------------------------------------------------
-
-    def _entry_lines(self):
-        """This posting's entry as costing EntryLines (from its kind-tagged journal items)."""
-        self.ensure_one()
-        return tuple(
-            EntryLine(
-                account=line.account_id.id,
-                amount=to_decimal(line.balance),
-                kind=line.backflush_kind,
-                product=line.product_id.id or None,
-                quantity=to_decimal(line.quantity),
-            )
-            for line in self.sudo().move_id.line_ids
-            if line.backflush_kind
-        )
-
-    def _open_quantity(self):
-        self.ensure_one()
-        return self.quantity - self.reversed_quantity
-
-    def _unbuildable_completion(self):
-        """This completion as an unbuild undoes it (costing.unbuild): its lines, and those
-        of the reversals posted against it."""
-        self.ensure_one()
-        posted = self.reversal_ids.filtered(lambda reversal: reversal.state == "posted")
-        return UnbuildableCompletion(
-            key=self,
-            quantity=to_decimal(self.quantity),
-            reversed_quantity=to_decimal(self.reversed_quantity),
-            lines=self._entry_lines(),
-            reversed_lines=tuple(line for reversal in posted for line in reversal._entry_lines()),
-        )
-
-    def _update_reversed_quantity(self):
-        """Reversed quantity and state from the reversals that are posted: a Pending or
-        Failed one undoes nothing yet (it is counted once posted, see _post_queued)."""
-        for posting in self:
-            posted = posting.reversal_ids.filtered(lambda reversal: reversal.state == "posted")
-            reversed_quantity = sum(posted.mapped("quantity"))
-            rounding = posting.product_id.uom_id.rounding
-            done = float_compare(reversed_quantity, posting.quantity, precision_rounding=rounding)
-            REGISTER_UPDATE.on(posting).write(
-                {
-                    "reversed_quantity": reversed_quantity,
-                    "state": "reversed" if done >= 0 else posting.state,
-                }
-            )
 
     def action_view_scraps(self):
         """The stock.scrap records this scrap posting costs."""

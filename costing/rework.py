@@ -1,4 +1,4 @@
-"""Journal entry of a rework: a finished unit repaired with parts (issue 18).
+"""Journal entry of a rework: a finished unit repaired with parts.
 
 Backflush costing keeps a finished unit at its standard whatever is done to it; what a
 repair does to its parts is a rework cost, not a change of the unit's value, and never

@@ -162,7 +162,6 @@ class MrpBackflushBooks(models.AbstractModel):
         """{account id: Decimal balance} of the posted journal items at the date."""
         if not accounts:
             return {}
-        company = company
         groups = (
             self.env["account.move.line"]
             .with_company(company)
@@ -212,7 +211,6 @@ class MrpBackflushBooks(models.AbstractModel):
         """
         if not accounts:
             return {}
-        company = company
         categories = (
             self.env["product.category"]
             .sudo()

@@ -16,7 +16,7 @@ from ..costing import (
 
 
 class MrpBackflushRevaluation(models.AbstractModel):
-    """A change of standard revalued where Odoo does not revalue it (issue 17, 1).
+    """A change of standard revalued where Odoo does not revalue it.
 
     Odoo revalues a product's own units on hand when its standard price changes
     (stock_account product.product.write -> _change_standard_price). Under the shipment

@@ -3,20 +3,17 @@
 from decimal import Decimal as D
 
 from hypothesis import strategies as st
+from textbook import ACCOUNTS
 
 from costing import (
     TRIGGERS,
     ByProduct,
     Completion,
-    CompletionAccounts,
     ComponentStandard,
     Consumption,
-    ShipmentAccounts,
     UnitStandard,
 )
 
-ACCOUNTS = CompletionAccounts("FG", "CONV", "UV", "PV", clearing="CLR")
-SHIPMENT_ACCOUNTS = ShipmentAccounts("OUT", "CONV", "PV")
 ROUNDINGS = [D("0.01"), D("0.05"), D(1), D("0.001")]
 
 

@@ -4,8 +4,10 @@ from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
+from entries import amounts
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import ROUNDINGS, decimals
 
 from costing import (
     CONVERSION,
@@ -24,11 +26,6 @@ from costing import (
 
 ZERO = D(0)
 CENT = D("0.01")
-ROUNDINGS = [CENT, D("0.05"), D(1), D("0.001")]
-
-
-def amounts(entry):
-    return [(line.account, line.amount, line.kind) for line in entry.lines]
 
 
 def test_textbook_under_applied():
@@ -37,10 +34,11 @@ def test_textbook_under_applied():
         ConversionClose({"APPLIED": D(-1_200_000)}, {"CONTROL": D(1_260_000)}, "COGS", CENT)
     )
     assert isinstance(result, CloseResult)
+    # A close is per account: its lines name no product and no quantity.
     assert amounts(result.entry) == [
-        ("APPLIED", D(1_200_000), CONVERSION),
-        ("CONTROL", D(-1_260_000), CONVERSION_CONTROL),
-        ("COGS", D(60_000), PRODUCTION_VARIANCE),
+        (CONVERSION, "APPLIED", None, None, D(1_200_000)),
+        (CONVERSION_CONTROL, "CONTROL", None, None, D(-1_260_000)),
+        (PRODUCTION_VARIANCE, "COGS", None, None, D(60_000)),
     ]
     assert result.entry.total_debit == result.entry.total_credit == D(1_260_000)
     # The write-off is a production variance line labelled as the close's own.
@@ -69,10 +67,10 @@ def test_over_applied_credits_the_write_off_account():
         )
     )
     assert amounts(result.entry) == [
-        ("APPLIED-1", D(700), CONVERSION),
-        ("APPLIED-2", D(500), CONVERSION),
-        ("CONTROL", D(-1_150), CONVERSION_CONTROL),
-        ("VARIANCE", D(-50), PRODUCTION_VARIANCE),
+        (CONVERSION, "APPLIED-1", None, None, D(700)),
+        (CONVERSION, "APPLIED-2", None, None, D(500)),
+        (CONVERSION_CONTROL, "CONTROL", None, None, D(-1_150)),
+        (PRODUCTION_VARIANCE, "VARIANCE", None, None, D(-50)),
     ]
     assert (result.control_total, result.applied_total, result.difference) == (
         D(1_150),
@@ -85,8 +83,8 @@ def test_over_applied_credits_the_write_off_account():
 def test_exactly_applied_has_no_write_off_line():
     result = close_entry(ConversionClose({"APPLIED": D(-900)}, {"CONTROL": D(900)}, "COGS"))
     assert amounts(result.entry) == [
-        ("APPLIED", D(900), CONVERSION),
-        ("CONTROL", D(-900), CONVERSION_CONTROL),
+        (CONVERSION, "APPLIED", None, None, D(900)),
+        (CONVERSION_CONTROL, "CONTROL", None, None, D(-900)),
     ]
     assert result.difference == 0
     assert result.summary.production_variance == 0
@@ -111,10 +109,10 @@ def test_balances_are_rounded_half_up_first_and_zero_ones_dropped():
         )
     )
     assert amounts(result.entry) == [
-        ("APPLIED-1", D("100.01"), CONVERSION),
-        ("APPLIED-3", D("0.01"), CONVERSION),
-        ("CONTROL-1", D("-100.01"), CONVERSION_CONTROL),
-        ("COGS", D("-0.01"), PRODUCTION_VARIANCE),
+        (CONVERSION, "APPLIED-1", None, None, D("100.01")),
+        (CONVERSION, "APPLIED-3", None, None, D("0.01")),
+        (CONVERSION_CONTROL, "CONTROL-1", None, None, D("-100.01")),
+        (PRODUCTION_VARIANCE, "COGS", None, None, D("-0.01")),
     ]
     assert result.applied_total == D("100.02")
     assert result.control_total == D("100.01")
@@ -126,9 +124,9 @@ def test_balances_against_the_usual_side_are_closed_too():
     # applications) is credited, and reduces the applied total.
     result = close_entry(ConversionClose({"APPLIED": D(50)}, {"CONTROL": D(-20)}, "COGS", CENT))
     assert amounts(result.entry) == [
-        ("APPLIED", D(-50), CONVERSION),
-        ("CONTROL", D(20), CONVERSION_CONTROL),
-        ("COGS", D(30), PRODUCTION_VARIANCE),
+        (CONVERSION, "APPLIED", None, None, D(-50)),
+        (CONVERSION_CONTROL, "CONTROL", None, None, D(20)),
+        (PRODUCTION_VARIANCE, "COGS", None, None, D(30)),
     ]
     assert (result.control_total, result.applied_total, result.difference) == (
         D(-20),
@@ -192,10 +190,6 @@ def test_close_entry_needs_a_conversion_close():
 
 
 # --- Properties --------------------------------------------------------------------------
-
-
-def decimals(low, high, places):
-    return st.integers(low, high).map(lambda units: D(units).scaleb(-places))
 
 
 balances = decimals(-(10**9), 10**9, 3)

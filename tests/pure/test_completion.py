@@ -1,6 +1,8 @@
 from decimal import Decimal as D
 
 import pytest
+from entries import amounts
+from textbook import ACCOUNTS, ONE, TEXTBOOK, THIRDS, consumed
 
 from costing import (
     BYPRODUCT,
@@ -31,22 +33,6 @@ from costing import (
 )
 from costing.completion import _rounding_line
 
-ONE = D(1)
-ACCOUNTS = CompletionAccounts("FG", "CONV", "UV", "PV", clearing="CLR")
-# Horngren at 1/1000 scale: material 2 A at 7 + 1 B at 5 = 19, conversion 12, standard 31.
-TEXTBOOK = UnitStandard(
-    (ComponentStandard("A", D(2), D(7), "RA"), ComponentStandard("B", ONE, D(5), "RB")),
-    D(12),
-)
-
-
-def consumed(**quantities):
-    prices = {"A": D(7), "B": D(5), "X": D(2)}
-    return tuple(
-        Consumption(product, D(quantity), prices[product], f"R{product}")
-        for product, quantity in quantities.items()
-    )
-
 
 def complete(
     consumption=(),
@@ -71,18 +57,13 @@ def complete(
     return completion_entry(completion)
 
 
-def amounts(entry):
-    """(kind, account, product, amount) of every line."""
-    return [(line.kind, line.account, line.product, line.amount) for line in entry.lines]
-
-
 def test_textbook_completion():
     result = complete(consumed(A=200, B=100))
     assert amounts(result.entry) == [
-        (FINISHED, "FG", "P", 3100),
-        (MATERIAL, "RA", "A", -1400),
-        (MATERIAL, "RB", "B", -500),
-        (CONVERSION, "CONV", "P", -1200),
+        (FINISHED, "FG", "P", 100, 3100),
+        (MATERIAL, "RA", "A", 200, -1400),
+        (MATERIAL, "RB", "B", 100, -500),
+        (CONVERSION, "CONV", "P", 100, -1200),
     ]
     summary = result.summary
     assert summary.finished_value == 3100
@@ -96,12 +77,12 @@ def test_textbook_completion():
 def test_textbook_completion_only_ignores_consumption():
     result = complete(consumed(A=250), trigger="completion_only")
     assert amounts(result.entry) == [
-        (FINISHED, "FG", "P", 3100),
-        (CLEARING, "CLR", "A", -1400),
-        (CLEARING, "CLR", "B", -500),
-        (CONVERSION, "CONV", "P", -1200),
+        # Materials clearing is credited the standard quantities, whatever was consumed.
+        (FINISHED, "FG", "P", 100, 3100),
+        (CLEARING, "CLR", "A", 200, -1400),
+        (CLEARING, "CLR", "B", 100, -500),
+        (CONVERSION, "CONV", "P", 100, -1200),
     ]
-    assert [line.quantity for line in result.entry.lines_of(CLEARING)] == [200, 100]
     assert result.summary.material_actual == result.summary.material_standard == 1900
     assert result.summary.usage_variance == 0
 
@@ -175,24 +156,17 @@ def test_byproduct_is_valued_at_its_standard_and_reduces_production_variance():
 
 
 def test_rounding_residue_is_its_own_line_on_the_production_variance_account():
-    standard = UnitStandard(
-        (
-            ComponentStandard("A", ONE, D("0.333"), "RA"),
-            ComponentStandard("B", ONE, D("0.333"), "RB"),
-        ),
-        D("0.333"),
-    )
     consumption = (
         Consumption("A", ONE, D("0.333"), "RA"),
         Consumption("B", ONE, D("0.333"), "RB"),
     )
-    result = complete(consumption, quantity=1, price="1", standard=standard)
+    result = complete(consumption, quantity=1, price="1", standard=THIRDS)
     assert amounts(result.entry) == [
-        (FINISHED, "FG", "P", D("1.00")),
-        (MATERIAL, "RA", "A", D("-0.33")),
-        (MATERIAL, "RB", "B", D("-0.33")),
-        (CONVERSION, "CONV", "P", D("-0.33")),
-        (ROUNDING, "PV", "P", D("-0.01")),
+        (FINISHED, "FG", "P", 1, D("1.00")),
+        (MATERIAL, "RA", "A", 1, D("-0.33")),
+        (MATERIAL, "RB", "B", 1, D("-0.33")),
+        (CONVERSION, "CONV", "P", 1, D("-0.33")),
+        (ROUNDING, "PV", "P", None, D("-0.01")),
     ]
     assert result.summary.production_variance == 0
     assert result.summary.rounding == D("-0.01")
@@ -215,21 +189,21 @@ def test_rounding_quantum_005():
         quantity=1, price="0.36", standard=standard, trigger="completion_only", rounding="0.05"
     )
     assert amounts(result.entry) == [
-        (FINISHED, "FG", "P", D("0.35")),
-        (CLEARING, "CLR", "A", D("-0.10")),
-        (CLEARING, "CLR", "B", D("-0.10")),
-        (CONVERSION, "CONV", "P", D("-0.10")),
-        (ROUNDING, "PV", "P", D("-0.05")),
+        (FINISHED, "FG", "P", 1, D("0.35")),
+        (CLEARING, "CLR", "A", 1, D("-0.10")),
+        (CLEARING, "CLR", "B", 1, D("-0.10")),
+        (CONVERSION, "CONV", "P", 1, D("-0.10")),
+        (ROUNDING, "PV", "P", None, D("-0.05")),
     ]
     consumption = (Consumption("A", D(2), D("0.12"), "RA"),)
     result = complete(consumption, quantity=1, price="0.36", standard=standard, rounding="0.05")
     assert amounts(result.entry) == [
-        (FINISHED, "FG", "P", D("0.35")),
-        (MATERIAL, "RA", "A", D("-0.25")),
-        (CONVERSION, "CONV", "P", D("-0.10")),
-        (USAGE_VARIANCE, "UV", "A", D("0.15")),
-        (USAGE_VARIANCE, "UV", "B", D("-0.10")),
-        (ROUNDING, "PV", "P", D("-0.05")),
+        (FINISHED, "FG", "P", 1, D("0.35")),
+        (MATERIAL, "RA", "A", 2, D("-0.25")),
+        (CONVERSION, "CONV", "P", 1, D("-0.10")),
+        (USAGE_VARIANCE, "UV", "A", 1, D("0.15")),
+        (USAGE_VARIANCE, "UV", "B", -1, D("-0.10")),
+        (ROUNDING, "PV", "P", None, D("-0.05")),
     ]
 
 
@@ -241,8 +215,8 @@ def test_rounding_quantum_one_drops_lines_that_round_to_zero():
     consumption = (Consumption("A", ONE, D("0.4"), "RA"), Consumption("B", ONE, D("0.4"), "RB"))
     result = complete(consumption, quantity=1, price="1.2", standard=standard, rounding="1")
     assert amounts(result.entry) == [
-        (FINISHED, "FG", "P", 1),
-        (ROUNDING, "PV", "P", -1),
+        (FINISHED, "FG", "P", 1, 1),
+        (ROUNDING, "PV", "P", None, -1),
     ]
     assert result.summary.material_standard == result.summary.material_actual == 0
 
@@ -263,13 +237,13 @@ def test_from_bom_with_kit_uom_and_operations():
     consumption = (Consumption("flour", D(3), D(2), "RF"), Consumption("E", D(50), ONE, "RE"))
     result = complete(consumption, quantity=100, price="1.8", standard=standard)
     assert amounts(result.entry) == [
-        (FINISHED, "FG", "P", 180),
-        (MATERIAL, "RF", "flour", -6),
-        (MATERIAL, "RE", "E", -50),
-        (CONVERSION, "CONV", "P", -120),
-        (USAGE_VARIANCE, "UV", "flour", -4),
+        (FINISHED, "FG", "P", 100, 180),
+        (MATERIAL, "RF", "flour", 3, -6),
+        (MATERIAL, "RE", "E", 50, -50),
+        (CONVERSION, "CONV", "P", 100, -120),
+        # 3 kg of flour where the standard holds 100 x 0.05 = 5: 2 kg below the bill.
+        (USAGE_VARIANCE, "UV", "flour", -2, -4),
     ]
-    assert result.entry.lines_of(USAGE_VARIANCE)[0].quantity == -2
 
 
 def test_empty_entry_when_everything_is_zero():

@@ -1,20 +1,20 @@
 """Properties of the costing core over generated inputs (hypothesis)."""
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from decimal import Decimal as D
 
+from entries import negated, netted
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import (
-    ACCOUNTS,
     ROUNDINGS,
-    SHIPMENT_ACCOUNTS,
     completed_quantities,
     completions,
     components,
     decimals,
     prices,
 )
+from textbook import ACCOUNTS, SHIPMENT_ACCOUNTS
 
 from costing import (
     BYPRODUCT,
@@ -37,7 +37,6 @@ from costing import (
     BomLine,
     ByProduct,
     Completion,
-    CompletionSummary,
     Consumption,
     Entry,
     EntryLine,
@@ -295,18 +294,6 @@ def test_shipment_rounding_residue_is_small(shipment):
 
 
 # --- Reversals ---------------------------------------------------------------------------
-
-
-def negated(summary):
-    return CompletionSummary(*(-getattr(summary, field.name) for field in fields(summary)))
-
-
-def netted(*entries):
-    totals = {}
-    for entry in entries:
-        for account, amount in entry.by_account().items():
-            totals[account] = totals.get(account, D(0)) + amount
-    return totals
 
 
 @st.composite

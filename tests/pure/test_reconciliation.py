@@ -7,13 +7,14 @@ from decimal import Decimal as D
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from strategies import ROUNDINGS, decimals
+from textbook import ACCOUNTS, SHIPMENT_ACCOUNTS
 
 from costing import (
     MATERIAL,
     OUTPUT,
     TRIGGER_SHIPMENT,
     Completion,
-    CompletionAccounts,
     ComponentStandard,
     Consumption,
     FinishedOnHand,
@@ -23,7 +24,6 @@ from costing import (
     ScrappedComponent,
     ScrappedFinished,
     Shipment,
-    ShipmentAccounts,
     UnitStandard,
     completion_entry,
     finished_material,
@@ -37,9 +37,6 @@ from costing import (
 
 ZERO = D(0)
 CENT = D("0.01")
-ROUNDINGS = [CENT, D("0.05"), D(1), D("0.001")]
-ACCOUNTS = CompletionAccounts("FG", "CONV", "UV", "PV")
-SHIPMENT_ACCOUNTS = ShipmentAccounts("OUT", "CONV", "PV")
 # Two components of 0.5 x 0.25 = 0.125 per unit, both valued in RIP.
 HALVES = UnitStandard(
     (
@@ -210,11 +207,6 @@ def test_finished_on_hand_validates():
 
 
 # --- Properties --------------------------------------------------------------------------
-
-
-def decimals(low, high, places):
-    """Decimals from low to high (given in units of the last place) with ``places`` decimals."""
-    return st.integers(low, high).map(lambda units: D(units).scaleb(-places))
 
 
 @st.composite

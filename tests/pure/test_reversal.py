@@ -1,9 +1,10 @@
 """Reversals of earlier entries, in full or in part, and retargeting a reversal."""
 
-from dataclasses import fields
 from decimal import Decimal as D
 
 import pytest
+from entries import amounts, negated, netted
+from textbook import ACCOUNTS, ONE, SHIPMENT_ACCOUNTS, TEXTBOOK, consumed
 
 from costing import (
     CONVERSION,
@@ -13,17 +14,11 @@ from costing import (
     PRODUCTION_VARIANCE,
     ROUNDING,
     Completion,
-    CompletionAccounts,
-    CompletionSummary,
-    ComponentStandard,
-    Consumption,
     Entry,
     EntryLine,
     InvalidValue,
     RoundingResidueTooLarge,
     Shipment,
-    ShipmentAccounts,
-    UnitStandard,
     completion_entry,
     retarget,
     reversal_entry,
@@ -31,52 +26,18 @@ from costing import (
     summarize,
 )
 
-ONE = D(1)
 CENT = D("0.01")
 THIRD = ONE / D(3)
-TEXTBOOK = UnitStandard(
-    (ComponentStandard("A", D(2), D(7), "RA"), ComponentStandard("B", ONE, D(5), "RB")),
-    D(12),
-)
 # Dr FG 3100 / Cr RA 1400 / Cr RB 500 / Cr conversion 1200.
 TEXTBOOK_COMPLETION = completion_entry(
-    Completion(
-        "completion",
-        D(100),
-        "P",
-        D(31),
-        TEXTBOOK,
-        CompletionAccounts("FG", "CONV", "UV", "PV"),
-        (Consumption("A", D(200), D(7), "RA"), Consumption("B", D(100), D(5), "RB")),
-    )
+    Completion("completion", D(100), "P", D(31), TEXTBOOK, ACCOUNTS, consumed(A=200, B=100))
 )
 # Dr output 3069 / Cr RA 1386 / Cr RB 495 / Cr conversion 1188.
-TEXTBOOK_SHIPMENT = shipment_entry(
-    Shipment(D(99), "P", D(3069), TEXTBOOK, ShipmentAccounts("OUT", "CONV", "PV"))
-)
+TEXTBOOK_SHIPMENT = shipment_entry(Shipment(D(99), "P", D(3069), TEXTBOOK, SHIPMENT_ACCOUNTS))
 
 
 def reverse(result, share, rounding=CENT):
     return reversal_entry(result.entry.lines, D(share), rounding, "PV")
-
-
-def amounts(entry):
-    """(kind, account, product, quantity, amount) of every line."""
-    return [
-        (line.kind, line.account, line.product, line.quantity, line.amount) for line in entry.lines
-    ]
-
-
-def negated(summary):
-    return CompletionSummary(*(-getattr(summary, field.name) for field in fields(summary)))
-
-
-def netted(*entries):
-    totals = {}
-    for entry in entries:
-        for account, amount in entry.by_account().items():
-            totals[account] = totals.get(account, D(0)) + amount
-    return totals
 
 
 @pytest.mark.parametrize("original", [TEXTBOOK_COMPLETION, TEXTBOOK_SHIPMENT])

@@ -3,6 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
+from entries import amounts
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,20 +20,22 @@ from costing.rework import (
 CENT = D("0.01")
 
 
-def lines_of(entry):
-    return [(line.account, line.amount, line.kind) for line in entry.lines]
-
-
 def test_a_part_added_leaves_rip_for_rework_variance():
     # A new motor (5.00) fitted to a finished unit that failed inspection.
     entry = rework_entry(Rework((ReworkPart("M", D(1), D(5), "RIP", PART_ADDED),), "RWK", "SCR"))
-    assert lines_of(entry) == [("RIP", D(-5), MATERIAL), ("RWK", D(5), REWORK_VARIANCE)]
+    assert amounts(entry) == [
+        (MATERIAL, "RIP", "M", 1, D(-5)),
+        (REWORK_VARIANCE, "RWK", None, None, D(5)),
+    ]
 
 
 def test_a_part_added_is_credited_what_its_layers_took_out():
     part = ReworkPart("M", D(3), D("1.335"), "RIP", PART_ADDED, value=D("4.01"))
     entry = rework_entry(Rework((part,), "RWK"))
-    assert lines_of(entry) == [("RIP", D("-4.01"), MATERIAL), ("RWK", D("4.01"), REWORK_VARIANCE)]
+    assert amounts(entry) == [
+        (MATERIAL, "RIP", "M", 3, D("-4.01")),
+        (REWORK_VARIANCE, "RWK", None, None, D("4.01")),
+    ]
 
 
 def test_a_part_removed_to_stock_comes_back_at_standard_and_one_to_scrap_is_scrapped():
@@ -47,11 +50,11 @@ def test_a_part_removed_to_stock_comes_back_at_standard_and_one_to_scrap_is_scra
             "SCR",
         )
     )
-    assert lines_of(entry) == [
-        ("RIP", D(-5), MATERIAL),
-        ("RIP", D(7), MATERIAL),
-        ("SCR", D(5), SCRAP_VARIANCE),
-        ("RWK", D(-7), REWORK_VARIANCE),
+    assert amounts(entry) == [
+        (MATERIAL, "RIP", "M", 1, D(-5)),
+        (MATERIAL, "RIP", "F", 1, D(7)),
+        (SCRAP_VARIANCE, "SCR", "M", 1, D(5)),
+        (REWORK_VARIANCE, "RWK", None, None, D(-7)),
     ]
 
 

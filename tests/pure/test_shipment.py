@@ -3,21 +3,21 @@
 from decimal import Decimal as D
 
 import pytest
+from entries import amounts, netted
+from textbook import ACCOUNTS, ONE, SHIPMENT_ACCOUNTS, TEXTBOOK, THIRDS, consumed
 
 from costing import (
     BYPRODUCT,
     CONVERSION,
-    LINE_KINDS,
     MATERIAL,
     OUTPUT,
     PRODUCTION_VARIANCE,
     ROUNDING,
+    TRIGGER_COMPLETION,
     TRIGGER_SHIPMENT,
-    TRIGGERS,
     USAGE_VARIANCE,
     ByProduct,
     Completion,
-    CompletionAccounts,
     CompletionSummary,
     ComponentStandard,
     Consumption,
@@ -26,7 +26,6 @@ from costing import (
     InvalidValue,
     RoundingResidueTooLarge,
     Shipment,
-    ShipmentAccounts,
     UnitStandard,
     completion_entry,
     shipment_entry,
@@ -34,34 +33,10 @@ from costing import (
 )
 from costing.shipment import _rounding_line
 
-ONE = D(1)
-ACCOUNTS = CompletionAccounts("FG", "CONV", "UV", "PV")
-SHIPMENT_ACCOUNTS = ShipmentAccounts("OUT", "CONV", "PV")
-# Horngren at 1/1000 scale: material 2 A at 7 + 1 B at 5 = 19, conversion 12, standard 31.
-TEXTBOOK = UnitStandard(
-    (ComponentStandard("A", D(2), D(7), "RA"), ComponentStandard("B", ONE, D(5), "RB")),
-    D(12),
-)
-THIRDS = UnitStandard(
-    (
-        ComponentStandard("A", ONE, D("0.333"), "RA"),
-        ComponentStandard("B", ONE, D("0.333"), "RB"),
-    ),
-    D("0.333"),
-)
-
-
-def consumed(**quantities):
-    prices = {"A": D(7), "B": D(5), "X": D(2)}
-    return tuple(
-        Consumption(product, D(quantity), prices[product], f"R{product}")
-        for product, quantity in quantities.items()
-    )
-
 
 def complete(consumption=(), quantity=100, standard=TEXTBOOK, byproducts=()):
     completion = Completion(
-        "shipment", D(quantity), "P", D(31), standard, ACCOUNTS, consumption, byproducts
+        TRIGGER_SHIPMENT, D(quantity), "P", D(31), standard, ACCOUNTS, consumption, byproducts
     )
     return completion_entry(completion)
 
@@ -69,20 +44,6 @@ def complete(consumption=(), quantity=100, standard=TEXTBOOK, byproducts=()):
 def ship(quantity=99, value="3069", standard=TEXTBOOK, rounding="0.01"):
     shipment = Shipment(D(quantity), "P", D(value), standard, SHIPMENT_ACCOUNTS, D(rounding))
     return shipment_entry(shipment)
-
-
-def amounts(entry):
-    """(kind, account, product, quantity, amount) of every line."""
-    return [
-        (line.kind, line.account, line.product, line.quantity, line.amount) for line in entry.lines
-    ]
-
-
-def test_constants():
-    assert TRIGGER_SHIPMENT == "shipment"
-    assert TRIGGER_SHIPMENT in TRIGGERS
-    assert OUTPUT == "output"
-    assert OUTPUT in LINE_KINDS
 
 
 # --- Completion under trigger 'shipment' -------------------------------------------------
@@ -220,6 +181,21 @@ def test_textbook_shipment():
         rounding=D(0),
     )
     assert summarize(result.entry) == result.summary
+
+
+def test_completion_and_delivery_together_post_what_the_completion_trigger_posts():
+    """Variant B posts at completion (the deviations) and at delivery (the standard)
+    together what variant A posts at completion, the stock interim delivered standing
+    for finished goods."""
+    consumption = consumed(A=210, B=100)
+    variant_b = netted(complete(consumption).entry, ship(quantity=100, value="3100").entry)
+    variant_a = completion_entry(
+        Completion(TRIGGER_COMPLETION, D(100), "P", D(31), TEXTBOOK, ACCOUNTS, consumption)
+    ).entry.by_account()
+    assert variant_b == {
+        "OUT" if account == "FG" else account: a for account, a in variant_a.items()
+    }
+    assert variant_b == {"OUT": 3100, "RA": -1470, "RB": -500, "CONV": -1200, "UV": 70}
 
 
 def test_shipment_delivered_above_roll_up_credits_production_variance():

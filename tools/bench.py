@@ -37,7 +37,6 @@ post what it should; asserts nothing about time.
         [--modes one,mass] [--warmup 3]
 """
 
-import argparse
 import linecache
 import os
 import sys
@@ -45,9 +44,9 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-import odoo
-from odoo import Command, api
-from odoo.tools import config
+from benchplant import argument_parser, open_registry, rolled_back, say, timed
+
+from odoo import Command
 
 MODES = ("one", "mass")
 MODE_TITLES = {
@@ -83,12 +82,7 @@ def comma_list(text, convert=str):
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n", maxsplit=1)[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
-    parser.add_argument("-d", "--database", required=True, help="database with mrp_backflush")
+    parser = argument_parser(__doc__)
     parser.add_argument(
         "--orders",
         type=int,
@@ -129,10 +123,6 @@ def parse_args(argv=None):
     if args.orders < 1 or not args.components or min(args.components) < 1 or not args.modes:
         parser.error("--orders, --components and --modes need at least 1")
     return args
-
-
-def say(message):
-    print(f"    {message}", file=sys.stderr, flush=True)
 
 
 class Plant:
@@ -311,16 +301,12 @@ class Bench:
 
     def measure(self, measure, call):
         """Run ``call`` (flushed) with a cold ORM cache; add its cost to ``measure``."""
-        env, cr = self.env, self.env.cr
-        env.flush_all()
-        env.invalidate_all()
+        cr = self.env.cr
+        self.env.flush_all()
         last_move, last_posting = self._high_water()
-        queries_before = cr.sql_log_count
-        started = time.perf_counter()
-        call()
-        env.flush_all()
-        measure.seconds += time.perf_counter() - started
-        measure.queries += cr.sql_log_count - queries_before
+        seconds, queries, _result = timed(self.env, call)
+        measure.seconds += seconds
+        measure.queries += queries
         measure.calls += 1
         cr.execute(
             "SELECT COUNT(*), COUNT(*) FILTER (WHERE journal_id = %s) "
@@ -668,29 +654,25 @@ def main_own_queries(args, env):
         print(f"{components:>5}{c_own:>16}{c_odoo:>7}{d_own:>14}{d_odoo:>7}", flush=True)
 
 
+def with_automatic_valuation(env):
+    """``env``, its user allowed automated valuation (the ``none`` scenario's)."""
+    env.user.groups_id |= env.ref("stock_account.group_stock_accounting_automatic")
+    return env
+
+
 def main(argv=None):
     args = parse_args(argv)
+    registry = open_registry(args)
     if args.own_queries:
-        config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-        registry = odoo.modules.registry.Registry(args.database)
-        with registry.cursor() as cr:
-            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-            env.user.groups_id |= env.ref("stock_account.group_stock_accounting_automatic")
-            try:
-                main_own_queries(args, env)
-            finally:
-                cr.rollback()
+        with rolled_back(registry) as env:
+            main_own_queries(args, with_automatic_valuation(env))
         return
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.database)
     started = time.perf_counter()
     results = {}
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+    with rolled_back(registry) as env:
         if not env.company.backflush_journal_id:
             raise SystemExit("The company has no backflush journal: is a chart installed?")
-        env.user.groups_id |= env.ref("stock_account.group_stock_accounting_automatic")
-        bench = Bench(env, args)
+        bench = Bench(with_automatic_valuation(env), args)
         print(
             f"bench: {args.orders} orders per scenario and mode, components "
             f"{','.join(map(str, args.components))}, modes {','.join(args.modes)}, "
@@ -698,13 +680,10 @@ def main(argv=None):
             f"{', '.join(f'{s} {o}' for s, o in TASKS)}",
             flush=True,
         )
-        try:
-            for components in args.components:
-                results[components] = bench.run_components(components)
-                for mode, measures in results[components].items():
-                    print_table(args, components, mode, measures)
-        finally:
-            cr.rollback()
+        for components in args.components:
+            results[components] = bench.run_components(components)
+            for mode, measures in results[components].items():
+                print_table(args, components, mode, measures)
     print_summary(args, results)
     print()
     if bench.warnings:

@@ -27,16 +27,20 @@ post 30 s) and the ratio to Odoo's Compute Price from BoM. Asserts nothing.
         [--levels 5] [--components 4]
 """
 
-import argparse
-import sys
 import time
 
-import odoo
-from odoo import Command, api
-from odoo.tools import config
+from bench_volume import clone_sql
+from benchplant import (
+    argument_parser,
+    company_user,
+    open_registry,
+    rolled_back,
+    say,
+    timed,
+    user_env,
+)
 
-sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from bench_volume import clone_sql  # noqa: E402
+from odoo import Command
 
 COMPUTE_TARGET = 10.0
 POST_TARGET = 30.0
@@ -44,12 +48,7 @@ BOUGHT_SHARE = 0.4
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n", maxsplit=1)[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
-    parser.add_argument("-d", "--database", required=True, help="database with mrp_backflush")
+    parser = argument_parser(__doc__)
     parser.add_argument("--products", type=int, default=10_000, help="products (10000)")
     parser.add_argument("--levels", type=int, default=5, help="levels, bought included (5)")
     parser.add_argument("--components", type=int, default=4, help="components per bill (4)")
@@ -57,10 +56,6 @@ def parse_args(argv=None):
     if args.levels < 2 or args.components < 1 or args.products < 10 * args.levels:
         parser.error("at least 2 levels, 1 component and 10 products per level")
     return args
-
-
-def say(message):
-    print(f"    {message}", file=sys.stderr, flush=True)
 
 
 def level_sizes(products, levels):
@@ -206,85 +201,61 @@ class Structure:
         self.env.invalidate_all()
 
 
-def account_admin(env):
-    groups = env.ref("account.group_account_manager") | env.ref("base.group_user")
-    return env["res.users"].create(
-        {
-            "name": "Standards administrator",
-            "login": f"scu.admin.{int(time.time())}",
-            "company_id": env.company.id,
-            "company_ids": [Command.set(env.company.ids)],
-            "groups_id": [Command.set(groups.ids)],
-        }
-    )
-
-
-def timed(env, call):
-    env.invalidate_all()
-    env.flush_all()
-    queries = env.cr.sql_log_count
-    started = time.perf_counter()
-    result = call()
-    env.flush_all()
-    return time.perf_counter() - started, env.cr.sql_log_count - queries, result
-
-
 def main(argv=None):
     args = parse_args(argv)
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = open_registry(args)
     rows = []
-    with registry.cursor() as cr:
-        try:
-            root = api.Environment(cr, odoo.SUPERUSER_ID, {})
-            building = time.perf_counter()
-            structure = Structure(root, args)
-            built = time.perf_counter() - building
-            user = account_admin(root)
-            env = api.Environment(
-                cr, user.id, {"tz": "UTC", "allowed_company_ids": [root.company.id]}
-            )
-            top = structure.levels[-1].with_env(env)
-            made = structure.products[len(structure.levels[0]) :]
-            print(
-                f"standard cost update: {len(structure.products)} products over {args.levels} "
-                f"levels {[len(level) for level in structure.levels]}, {args.components} "
-                f"components a bill, 10 units of each on hand; built in {built:.0f} s "
-                f"(rolled back at the end); timed as {user.name} (Invoicing administrator)"
-            )
-            update = env["mrp.backflush.standard.update"].create(
-                {
-                    "product_ids": [Command.set(top.ids)],
-                    "revaluation_account_id": structure.revaluation.id,
-                }
-            )
-            say("compute")
-            rows.append(("compute", *timed(env, update.action_compute)[:2], COMPUTE_TARGET))
-            lines = len(update.line_ids)
-            cr.execute(
-                "UPDATE mrp_backflush_standard_update_line "
-                "SET planned_price = round((current_standard * 1.05)::numeric, 2) "
-                "WHERE update_id = %s AND bom_id IS NULL",
-                [update.id],
-            )
-            update.invalidate_recordset()
-            say("compute again")
-            rows.append(("compute again", *timed(env, update.action_compute)[:2], COMPUTE_TARGET))
-            say("Odoo's Compute Price from BoM")
-            cr.execute("SAVEPOINT odoo_bom_cost")
-            # As the superuser: Odoo's button needs Manufacturing rights this user lacks.
-            odoo_seconds, odoo_queries, _ = timed(
-                root, lambda: [level.action_bom_cost() for level in structure.levels[1:]]
-            )
-            cr.execute("ROLLBACK TO SAVEPOINT odoo_bom_cost")
-            env.invalidate_all()
-            say("post")
-            rows.append(("post", *timed(env, update.action_post)[:2], POST_TARGET))
-            if update.state != "posted":
-                print(f"warning: the update is {update.state}, not posted")
-            entries = len(update.move_id)
-        finally:
-            cr.rollback()
+    with rolled_back(registry) as root:
+        cr = root.cr
+        building = time.perf_counter()
+        structure = Structure(root, args)
+        built = time.perf_counter() - building
+        user = company_user(
+            root,
+            "Standards administrator",
+            "scu.admin",
+            ("account.group_account_manager", "base.group_user"),
+        )
+        env = user_env(root, user)
+        top = structure.levels[-1].with_env(env)
+        made = structure.products[len(structure.levels[0]) :]
+        print(
+            f"standard cost update: {len(structure.products)} products over {args.levels} "
+            f"levels {[len(level) for level in structure.levels]}, {args.components} "
+            f"components a bill, 10 units of each on hand; built in {built:.0f} s "
+            f"(rolled back at the end); timed as {user.name} (Invoicing administrator)"
+        )
+        update = env["mrp.backflush.standard.update"].create(
+            {
+                "product_ids": [Command.set(top.ids)],
+                "revaluation_account_id": structure.revaluation.id,
+            }
+        )
+        say("compute")
+        rows.append(("compute", *timed(env, update.action_compute)[:2], COMPUTE_TARGET))
+        lines = len(update.line_ids)
+        cr.execute(
+            "UPDATE mrp_backflush_standard_update_line "
+            "SET planned_price = round((current_standard * 1.05)::numeric, 2) "
+            "WHERE update_id = %s AND bom_id IS NULL",
+            [update.id],
+        )
+        update.invalidate_recordset()
+        say("compute again")
+        rows.append(("compute again", *timed(env, update.action_compute)[:2], COMPUTE_TARGET))
+        say("Odoo's Compute Price from BoM")
+        cr.execute("SAVEPOINT odoo_bom_cost")
+        # As the superuser: Odoo's button needs Manufacturing rights this user lacks.
+        odoo_seconds, odoo_queries, _ = timed(
+            root, lambda: [level.action_bom_cost() for level in structure.levels[1:]]
+        )
+        cr.execute("ROLLBACK TO SAVEPOINT odoo_bom_cost")
+        env.invalidate_all()
+        say("post")
+        rows.append(("post", *timed(env, update.action_post)[:2], POST_TARGET))
+        if update.state != "posted":
+            print(f"warning: the update is {update.state}, not posted")
+        entries = len(update.move_id)
     print()
     print(f"{'step':<16}{'seconds':>9}{'queries':>10}{'per product':>13}{'target':>9}")
     for name, seconds, queries, target in rows:

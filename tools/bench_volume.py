@@ -31,15 +31,21 @@ Each against a 2 s target; asserts nothing.
         [--products 50] [--components 5] [--months 24] [--repeat 3]
 """
 
-import argparse
 import statistics
-import sys
 import time
 from datetime import date
 
-import odoo
-from odoo import Command, api
-from odoo.tools import config
+from benchplant import (
+    argument_parser,
+    company_user,
+    open_registry,
+    rolled_back,
+    say,
+    timed,
+    user_env,
+)
+
+from odoo import Command
 from odoo.tools.date_utils import end_of, start_of, subtract
 
 TARGET_SECONDS = 2.0
@@ -49,12 +55,7 @@ CONVERSION_PER_UNIT = 10.0
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n", maxsplit=1)[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("-c", "--config", required=True, help="Odoo configuration file")
-    parser.add_argument("-d", "--database", required=True, help="database with mrp_backflush")
+    parser = argument_parser(__doc__)
     parser.add_argument(
         "--records", type=int, default=100_000, help="register records (default 100000)"
     )
@@ -68,10 +69,6 @@ def parse_args(argv=None):
     if min(args.records, args.products, args.components, args.months, args.repeat) < 1:
         parser.error("every count must be at least 1")
     return args
-
-
-def say(message):
-    print(f"    {message}", file=sys.stderr, flush=True)
 
 
 def columns(cr, table):
@@ -737,44 +734,23 @@ def screens(env, plant, month_start, month_end):
 def time_screen(env, call, repeat):
     """[(seconds, queries)] of ``repeat`` runs with a cold ORM cache, and the last
     result. Wizards created by a run are kept (rolled back at the end)."""
-    cr = env.cr
     runs, result = [], None
     for _index in range(repeat):
-        env.flush_all()
-        env.invalidate_all()
-        before = cr.sql_log_count
-        started = time.perf_counter()
-        result = call()
-        env.flush_all()
-        runs.append((time.perf_counter() - started, cr.sql_log_count - before))
+        seconds, queries, result = timed(env, call)
+        runs.append((seconds, queries))
     return runs, result
 
 
 def accountant(env):
     """An accounting administrator of the company (in Community: Billing Administrator
     with the full accounting features, which the Backflush Costing menu needs)."""
-    groups = (
-        env.ref("account.group_account_manager")
-        | env.ref("account.group_account_user")
-        | env.ref("base.group_user")
-    )
-    user = env["res.users"].create(
-        {
-            "name": "Volume accountant",
-            "login": f"volume.accountant.{int(time.time())}",
-            "company_id": env.company.id,
-            "company_ids": [Command.set(env.company.ids)],
-            "groups_id": [Command.set(groups.ids)],
-            "tz": "UTC",
-        }
-    )
-    return user
+    groups = ("account.group_account_manager", "account.group_account_user", "base.group_user")
+    return company_user(env, "Volume accountant", "volume.accountant", groups, tz="UTC")
 
 
 def main(argv=None):
     args = parse_args(argv)
-    config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = open_registry(args)
     started = time.perf_counter()
     today = date.today()
     last_day = end_of(subtract(today, months=1), "month")
@@ -782,35 +758,29 @@ def main(argv=None):
     month_start = start_of(last_day, "month")
     rows = []
     warnings = []
-    with registry.cursor() as cr:
-        try:
-            root = api.Environment(cr, odoo.SUPERUSER_ID, {})
-            say(f"building {args.products} products of {args.components} components")
-            plant = VolumePlant(root, args)
-            generating = time.perf_counter()
-            lines, labour = generate(root, plant, args, first_day, last_day)
-            generated = time.perf_counter() - generating
-            warnings += check_generated(root, plant, args)
-            user = accountant(root)
-            env = api.Environment(
-                cr, user.id, {"tz": "UTC", "allowed_company_ids": [root.company.id]}
-            )
-            print(
-                f"volume: {args.records} register records (+1 template) with their entries, "
-                f"{lines} journal items, {labour} actual conversion cost entries, "
-                f"{first_day} to {last_day}, {args.products} products x {args.components} "
-                f"components; generated in {generated:.0f} s (rolled back at the end)"
-            )
-            print(
-                f"screens timed as {user.name} (account manager), median of {args.repeat}, "
-                f"cold ORM cache, against a {TARGET_SECONDS:.0f} s target"
-            )
-            for name, (what, call) in screens(env, plant, month_start, last_day).items():
-                say(f"timing {name}")
-                runs, result = time_screen(env, call, args.repeat)
-                rows.append((name, what, runs, result))
-        finally:
-            cr.rollback()
+    with rolled_back(registry) as root:
+        say(f"building {args.products} products of {args.components} components")
+        plant = VolumePlant(root, args)
+        generating = time.perf_counter()
+        lines, labour = generate(root, plant, args, first_day, last_day)
+        generated = time.perf_counter() - generating
+        warnings += check_generated(root, plant, args)
+        user = accountant(root)
+        env = user_env(root, user)
+        print(
+            f"volume: {args.records} register records (+1 template) with their entries, "
+            f"{lines} journal items, {labour} actual conversion cost entries, "
+            f"{first_day} to {last_day}, {args.products} products x {args.components} "
+            f"components; generated in {generated:.0f} s (rolled back at the end)"
+        )
+        print(
+            f"screens timed as {user.name} (account manager), median of {args.repeat}, "
+            f"cold ORM cache, against a {TARGET_SECONDS:.0f} s target"
+        )
+        for name, (what, call) in screens(env, plant, month_start, last_day).items():
+            say(f"timing {name}")
+            runs, result = time_screen(env, call, args.repeat)
+            rows.append((name, what, runs, result))
     print()
     header = f"{'screen':<22}{'median ms':>10}{'runs ms':>24}{'queries':>9}  {'target':<7}"
     print(header)

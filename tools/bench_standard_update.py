@@ -29,9 +29,9 @@ post 30 s) and the ratio to Odoo's Compute Price from BoM. Asserts nothing.
 
 import time
 
-from bench_volume import clone_sql
 from benchplant import (
     argument_parser,
+    clone_sql,
     company_user,
     open_registry,
     rolled_back,

@@ -37,6 +37,7 @@ from datetime import date
 
 from benchplant import (
     argument_parser,
+    clone_sql,
     company_user,
     open_registry,
     rolled_back,
@@ -69,29 +70,6 @@ def parse_args(argv=None):
     if min(args.records, args.products, args.components, args.months, args.repeat) < 1:
         parser.error("every count must be at least 1")
     return args
-
-
-def columns(cr, table):
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
-        (table,),
-    )
-    return [row[0] for row in cr.fetchall()]
-
-
-def clone_sql(cr, table, template_alias, overrides, source):
-    """INSERT INTO table (every column) SELECT the template's columns, ``overrides``
-    ({column: SQL expression}) replacing some, FROM ``source`` (SQL joining the template
-    as ``template_alias``)."""
-    names = columns(cr, table)
-    unknown = set(overrides) - set(names)
-    if unknown:
-        raise SystemExit(f"{table} has no column {', '.join(sorted(unknown))}")
-    select = ", ".join(overrides.get(name, f'{template_alias}."{name}"') for name in names)
-    quoted = ", ".join(f'"{name}"' for name in names)
-    cr.execute(f"INSERT INTO {table} ({quoted}) SELECT {select} FROM {source}")  # noqa: S608
-    return cr.rowcount
 
 
 class VolumePlant:

@@ -1,7 +1,8 @@
 """What the in-process benchmarks (bench.py, bench_volume.py, bench_standard_update.py)
 share: their command line's database arguments, the one transaction they measure in
 (rolled back at the end, so the database is left as it was), the users they measure as,
-and how one call is timed with a cold ORM cache.
+how one call is timed with a cold ORM cache, and the copying by SQL of rows the ORM made
+(volume without the ORM's cost).
 
 Imported by those scripts, which Python runs with tools/ first on its path.
 """
@@ -87,3 +88,29 @@ def timed(env, call):
     result = call()
     env.flush_all()
     return time.perf_counter() - started, env.cr.sql_log_count - queries, result
+
+
+# ---------------------------------------------------------------- SQL
+
+
+def columns(cr, table):
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s ORDER BY ordinal_position",
+        (table,),
+    )
+    return [row[0] for row in cr.fetchall()]
+
+
+def clone_sql(cr, table, template_alias, overrides, source):
+    """INSERT INTO table (every column) SELECT the template's columns, ``overrides``
+    ({column: SQL expression}) replacing some, FROM ``source`` (SQL joining the template
+    as ``template_alias``)."""
+    names = columns(cr, table)
+    unknown = set(overrides) - set(names)
+    if unknown:
+        raise SystemExit(f"{table} has no column {', '.join(sorted(unknown))}")
+    select = ", ".join(overrides.get(name, f'{template_alias}."{name}"') for name in names)
+    quoted = ", ".join(f'"{name}"' for name in names)
+    cr.execute(f"INSERT INTO {table} ({quoted}) SELECT {select} FROM {source}")  # noqa: S608
+    return cr.rowcount

@@ -4,7 +4,7 @@ from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
-from entries import amounts
+from entries import amounts, assert_balanced_in_quanta, summary_of
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import ROUNDINGS, decimals
@@ -14,7 +14,6 @@ from costing import (
     CONVERSION_CONTROL,
     PRODUCTION_VARIANCE,
     CloseResult,
-    CompletionSummary,
     ConversionClose,
     Entry,
     InvalidValue,
@@ -46,16 +45,7 @@ def test_textbook_under_applied():
     assert result.control_total == D(1_260_000)
     assert result.applied_total == D(1_200_000)
     assert result.difference == D(60_000)
-    assert result.summary == CompletionSummary(
-        finished_value=ZERO,
-        material_standard=ZERO,
-        material_actual=ZERO,
-        conversion_standard=D(1_200_000),
-        usage_variance=ZERO,
-        byproduct_value=ZERO,
-        production_variance=D(60_000),
-        rounding=ZERO,
-    )
+    assert result.summary == summary_of(conversion_standard=1_200_000, production_variance=60_000)
 
 
 def test_over_applied_credits_the_write_off_account():
@@ -96,7 +86,7 @@ def test_nothing_to_close_is_an_empty_entry():
     assert (result.control_total, result.applied_total, result.difference) == (0, 0, 0)
     for figure in (result.control_total, result.applied_total, result.difference):
         assert not figure.is_signed()  # no negative zero
-    assert result.summary == CompletionSummary(*(ZERO,) * 8)
+    assert result.summary == summary_of()
 
 
 def test_balances_are_rounded_half_up_first_and_zero_ones_dropped():
@@ -206,12 +196,7 @@ def closes(draw):
 
 @given(closes())
 def test_the_close_always_balances(close):
-    entry = close_entry(close).entry
-    assert sum(line.amount for line in entry.lines) == 0
-    assert entry.total_debit == entry.total_credit
-    for line in entry.lines:
-        assert line.amount != 0
-        assert line.amount % close.rounding == 0
+    assert_balanced_in_quanta(close_entry(close).entry, close.rounding)
 
 
 @given(closes())

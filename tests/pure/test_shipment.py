@@ -3,7 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
-from entries import amounts, netted
+from entries import amounts, netted, summary_of
 from textbook import ACCOUNTS, ONE, SHIPMENT_ACCOUNTS, TEXTBOOK, THIRDS, consumed
 
 from costing import (
@@ -18,7 +18,6 @@ from costing import (
     USAGE_VARIANCE,
     ByProduct,
     Completion,
-    CompletionSummary,
     ComponentStandard,
     Consumption,
     Entry,
@@ -53,16 +52,7 @@ def test_shipment_completion_at_standard_is_an_empty_entry():
     result = complete(consumed(A=200, B=100))
     assert result.entry == Entry(())
     assert result.entry.lines == ()
-    assert result.summary == CompletionSummary(
-        finished_value=D(0),
-        material_standard=D(1900),
-        material_actual=D(1900),
-        conversion_standard=D(0),
-        usage_variance=D(0),
-        byproduct_value=D(0),
-        production_variance=D(0),
-        rounding=D(0),
-    )
+    assert result.summary == summary_of(material_standard=1900, material_actual=1900)
 
 
 def test_empty_entry_helpers():
@@ -70,7 +60,7 @@ def test_empty_entry_helpers():
     assert entry.total_debit == entry.total_credit == 0
     assert entry.by_account() == {}
     assert entry.amount_of(MATERIAL) == 0
-    assert summarize(entry) == CompletionSummary(*[D(0)] * 8)
+    assert summarize(entry) == summary_of()
 
 
 def test_shipment_completion_posts_only_the_deviations():
@@ -84,15 +74,8 @@ def test_shipment_completion_posts_only_the_deviations():
         (USAGE_VARIANCE, "UV", "B", -10, -50),
         (USAGE_VARIANCE, "UV", "X", 3, 6),
     ]
-    assert result.summary == CompletionSummary(
-        finished_value=D(0),
-        material_standard=D(1900),
-        material_actual=D(1926),
-        conversion_standard=D(0),
-        usage_variance=D(26),
-        byproduct_value=D(0),
-        production_variance=D(0),
-        rounding=D(0),
+    assert result.summary == summary_of(
+        material_standard=1900, material_actual=1926, usage_variance=26
     )
     assert result.entry.total_debit == result.entry.total_credit == 126
 
@@ -146,16 +129,7 @@ def test_shipment_completion_rounds_each_deviation_separately():
 
 def test_summarize_of_a_shipment_completion_gives_the_deviation_only():
     result = complete(consumed(A=210, B=90, X=3))
-    assert summarize(result.entry) == CompletionSummary(
-        finished_value=D(0),
-        material_standard=D(0),
-        material_actual=D(26),
-        conversion_standard=D(0),
-        usage_variance=D(26),
-        byproduct_value=D(0),
-        production_variance=D(0),
-        rounding=D(0),
-    )
+    assert summarize(result.entry) == summary_of(material_actual=26, usage_variance=26)
 
 
 # --- Shipment entry ----------------------------------------------------------------------
@@ -170,15 +144,8 @@ def test_textbook_shipment():
         (CONVERSION, "CONV", "P", 99, -1188),
     ]
     assert result.entry.total_debit == result.entry.total_credit == 3069
-    assert result.summary == CompletionSummary(
-        finished_value=D(3069),
-        material_standard=D(1881),
-        material_actual=D(1881),
-        conversion_standard=D(1188),
-        usage_variance=D(0),
-        byproduct_value=D(0),
-        production_variance=D(0),
-        rounding=D(0),
+    assert result.summary == summary_of(
+        finished_value=3069, material_standard=1881, material_actual=1881, conversion_standard=1188
     )
     assert summarize(result.entry) == result.summary
 
@@ -235,7 +202,7 @@ def test_shipment_of_a_free_product_is_an_empty_entry():
     standard = UnitStandard((ComponentStandard("A", ONE, D(0), "RA"),), D(0))
     result = ship(quantity=5, value="0", standard=standard)
     assert result.entry.lines == ()
-    assert result.summary == CompletionSummary(*[D(0)] * 8)
+    assert result.summary == summary_of()
 
 
 def test_shipment_component_without_account_is_refused():

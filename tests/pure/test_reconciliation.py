@@ -421,26 +421,23 @@ def up_to(limit, whole_units):
 EIGHTHS = UnitStandard((ComponentStandard("A", D("0.5"), D("0.25"), "RIP"),), D(1))  # 0.125
 
 
+def rip_check(company):
+    """(RIP's ledger balance less its components' value, the finished material it should
+    hold, the difference) of the check's one row; the difference within its bound."""
+    (row,) = company.check()
+    assert abs(row.difference) <= company.bound("RIP")
+    return (row.ledger_balance - row.component_value, row.finished_material, row.difference)
+
+
 def test_partial_delivery_leaves_the_check_a_quantum_off():
     company = Company(EIGHTHS, D("1.125"), CENT)
     company.purchase("A", D(10))  # 2.50 in RIP and in the layers
     company.complete(D(2), {"A": D(1)})  # RIP keeps round(2 x 0.125) = 0.25 for them
     assert [row.difference for row in company.check()] == [ZERO]
     company.deliver(D(1))  # relieves round(0.125) = 0.13: 0.12 left
-    (row,) = company.check()
-    assert (row.ledger_balance - row.component_value, row.finished_material, row.difference) == (
-        D("0.12"),
-        D("0.13"),
-        D("-0.01"),
-    )
+    assert rip_check(company) == (D("0.12"), D("0.13"), D("-0.01"))
     company.deliver(D(1))  # the last one: 0.13 again, -0.01 with nothing on hand
-    (row,) = company.check()
-    assert (row.ledger_balance - row.component_value, row.finished_material, row.difference) == (
-        D("-0.01"),
-        ZERO,
-        D("-0.01"),
-    )
-    assert abs(row.difference) <= company.bound("RIP")
+    assert rip_check(company) == (D("-0.01"), ZERO, D("-0.01"))
 
 
 def test_completions_one_by_one_leave_the_check_a_quantum_off():
@@ -448,13 +445,7 @@ def test_completions_one_by_one_leave_the_check_a_quantum_off():
     company.purchase("A", D(10))  # 2.50 in RIP and in the layers
     company.complete(D(1), {"A": D("0.5")})
     company.complete(D(1), {"A": D("0.5")})  # RIP 0.13 + 0.13, the check round(0.25)
-    (row,) = company.check()
-    assert (row.ledger_balance - row.component_value, row.finished_material, row.difference) == (
-        D("0.26"),
-        D("0.25"),
-        D("0.01"),
-    )
-    assert abs(row.difference) <= company.bound("RIP")
+    assert rip_check(company) == (D("0.26"), D("0.25"), D("0.01"))
 
 
 def test_a_full_return_undoes_its_delivery_exactly():

@@ -9,7 +9,6 @@ are written; anything else is refused.
 
 import dataclasses
 import datetime
-import json
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -94,12 +93,3 @@ def from_data(data):
         return VALUE_TYPES[data["value"]](**fields)
     raise InvalidValue(f"not stored costing data: {data!r}")
 
-
-def dumps(value) -> str:
-    """``value`` as a JSON text."""
-    return json.dumps(to_data(value), sort_keys=True)
-
-
-def loads(text: str):
-    """The value stored by ``dumps``."""
-    return from_data(json.loads(text))

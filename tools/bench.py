@@ -44,9 +44,15 @@ import time
 import traceback
 from dataclasses import dataclass, field
 
-from benchplant import argument_parser, open_registry, rolled_back, say, timed
-
-from odoo import Command
+from benchplant import (
+    OrderPlant,
+    argument_parser,
+    backflush_journal,
+    open_registry,
+    rolled_back,
+    say,
+    timed,
+)
 
 MODES = ("one", "mass")
 MODE_TITLES = {
@@ -125,148 +131,17 @@ def parse_args(argv=None):
     return args
 
 
-class Plant:
-    """Accounts, categories and products of one benchmark scenario."""
-
-    def __init__(self, env, scenario, components, serial):
-        self.env = env
-        self.scenario = scenario
-        trigger = PLANT_TRIGGERS[scenario]
-        valuation = "manual_periodic" if scenario == "floor" else "real_time"
-        tag = f"BENCH{serial}.{PLANTS.index(scenario)}{scenario.upper()[:4]}"
-        account = self._account
-        self.component_categ = self._category(
-            f"Bench components ({scenario}, {components})",
-            valuation,
-            account(f"{tag}.RIP", "asset_current"),
-        )
-        extra = {}
-        if trigger != "none":
-            extra = {
-                "property_backflush_trigger": trigger,
-                "property_backflush_conversion_account_id": account(f"{tag}.APP", "expense").id,
-                "property_backflush_usage_variance_account_id": account(f"{tag}.USE", "expense").id,
-                "property_backflush_scrap_variance_account_id": account(f"{tag}.SCR", "expense").id,
-                "property_backflush_production_variance_account_id": account(
-                    f"{tag}.PRV", "expense"
-                ).id,
-            }
-        self.finished_categ = self._category(
-            f"Bench finished ({scenario}, {components})",
-            valuation,
-            account(f"{tag}.FG", "asset_current"),
-            **extra,
-        )
-        self.components = env["product.product"].create(
-            [
-                {
-                    "name": f"Bench component {scenario} {components}.{index}",
-                    "is_storable": True,
-                    "categ_id": self.component_categ.id,
-                    "standard_price": 1.0 + index / 100.0,
-                }
-                for index in range(components)
-            ]
-        )
-        self.finished = env["product.product"].create(
-            {
-                "name": f"Bench finished {scenario} {components}",
-                "is_storable": True,
-                "categ_id": self.finished_categ.id,
-                "standard_price": 100.0,
-                "backflush_conversion_cost": 10.0,
-            }
-        )
-        self.bom = env["mrp.bom"].create(
-            {
-                "product_tmpl_id": self.finished.product_tmpl_id.id,
-                "product_qty": 1.0,
-                "consumption": "flexible",
-                "bom_line_ids": [
-                    Command.create({"product_id": component.id, "product_qty": 1.0})
-                    for component in self.components
-                ],
-            }
-        )
-        self.warehouse = env["stock.warehouse"].search(
-            [("company_id", "=", env.company.id)], limit=1
-        )
-
-    def _account(self, code, account_type):
-        return self.env["account.account"].create(
-            {"code": code, "name": code, "account_type": account_type}
-        )
-
-    def _category(self, name, valuation, valuation_account, **values):
-        return self.env["product.category"].create(
-            {
-                "name": name,
-                "property_cost_method": "standard",
-                "property_valuation": valuation,
-                "property_stock_valuation_account_id": valuation_account.id,
-                **values,
-            }
-        )
-
-    def _count_stock(self, products, quantity):
-        self.env["stock.quant"].with_context(inventory_mode=True).create(
-            [
-                {
-                    "product_id": product.id,
-                    "location_id": self.warehouse.lot_stock_id.id,
-                    "inventory_quantity": quantity,
-                }
-                for product in products
-            ]
-        ).action_apply_inventory()
-
-    def stock_components(self, quantity):
-        self._count_stock(self.components, quantity)
-
-    def stock_finished(self, quantity):
-        """Finished units on hand by an inventory adjustment (under Shipment, costed by
-        backflush as a stock adjustment; never measured)."""
-        self._count_stock(self.finished, quantity)
-
-    def confirmed_orders(self, count):
-        orders = self.env["mrp.production"].create(
-            [
-                {"product_id": self.finished.id, "bom_id": self.bom.id, "product_qty": 2.0}
-                for _index in range(count)
-            ]
-        )
-        orders.action_confirm()
-        return orders
-
-    def ready_deliveries(self, count, partner):
-        picking_type = self.warehouse.out_type_id
-        customers = self.env.ref("stock.stock_location_customers")
-        pickings = self.env["stock.picking"].create(
-            [
-                {
-                    "picking_type_id": picking_type.id,
-                    "partner_id": partner.id,
-                    "location_id": self.warehouse.lot_stock_id.id,
-                    "location_dest_id": customers.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": self.finished.display_name,
-                                "product_id": self.finished.id,
-                                "product_uom_qty": 2.0,
-                                "product_uom": self.finished.uom_id.id,
-                                "location_id": self.warehouse.lot_stock_id.id,
-                                "location_dest_id": customers.id,
-                            }
-                        )
-                    ],
-                }
-                for _index in range(count)
-            ]
-        )
-        pickings.action_confirm()
-        pickings.action_assign()
-        return pickings
+def scenario_plant(env, scenario, components, serial):
+    """The plant of ``scenario`` for C components; ``serial`` keeps its account codes
+    apart from other runs' (one serial per C)."""
+    return OrderPlant(
+        env,
+        scenario,
+        components,
+        tag=f"BENCH{serial}.{PLANTS.index(scenario)}{scenario.upper()[:4]}",
+        valuation="manual_periodic" if scenario == "floor" else "real_time",
+        trigger=PLANT_TRIGGERS[scenario],
+    )
 
 
 @dataclass
@@ -287,7 +162,7 @@ class Bench:
         self.args = args
         self.warnings = []
         self.serial = 0
-        self.journal = env.company.backflush_journal_id
+        self.journal = backflush_journal(env)
         self.partner = env["res.partner"].create({"name": "Bench customer"})
 
     # ------------------------------------------------------------ one measured call
@@ -331,7 +206,7 @@ class Bench:
         total = warmup + sum(per_mode.values())
         self.serial += 1
         say(f"C={components}: building the plants, stocking, confirming {total} orders each")
-        plants = {name: Plant(env, name, components, self.serial) for name in PLANTS}
+        plants = {name: scenario_plant(env, name, components, self.serial) for name in PLANTS}
         for name in ("floor", "none", "completion", "deferred"):
             plants[name].stock_components(2.0 * total + 2.0)
         for name in ("floor", "none", "shipment", "deferred_ship"):
@@ -615,7 +490,7 @@ def own_queries(env, components, serial):
 
     result = {}
     for scenario in ("completion", "deferred"):
-        plant = Plant(env, scenario, components, serial)
+        plant = scenario_plant(env, scenario, components, serial)
         plant.stock_components(20.0)
         orders = plant.confirmed_orders(3)
         env.company.backflush_posting_mode = "deferred" if scenario == "deferred" else "immediate"
@@ -670,8 +545,6 @@ def main(argv=None):
     started = time.perf_counter()
     results = {}
     with rolled_back(registry) as env:
-        if not env.company.backflush_journal_id:
-            raise SystemExit("The company has no backflush journal: is a chart installed?")
         bench = Bench(with_automatic_valuation(env), args)
         print(
             f"bench: {args.orders} orders per scenario and mode, components "

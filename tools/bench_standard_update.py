@@ -30,21 +30,19 @@ post 30 s) and the ratio to Odoo's Compute Price from BoM. Asserts nothing.
 import time
 
 from benchplant import (
+    StructurePlant,
     argument_parser,
-    clone_sql,
-    company_user,
+    as_new_user,
     open_registry,
     rolled_back,
     say,
     timed,
-    user_env,
 )
 
 from odoo import Command
 
 COMPUTE_TARGET = 10.0
 POST_TARGET = 30.0
-BOUGHT_SHARE = 0.4
 
 
 def parse_args(argv=None):
@@ -58,149 +56,6 @@ def parse_args(argv=None):
     return args
 
 
-def level_sizes(products, levels):
-    """Products per level: BOUGHT_SHARE bought, the rest shrinking by a third a level."""
-    bought = int(products * BOUGHT_SHARE)
-    weights = [(2 / 3) ** level for level in range(levels - 1)]
-    made = [int((products - bought) * weight / sum(weights)) for weight in weights]
-    made[0] += products - bought - sum(made)
-    return [bought, *made]
-
-
-class Structure:
-    """The categories, products, bills of materials and stock of the benchmark."""
-
-    def __init__(self, env, args):
-        self.env = env
-        account = self._account
-        self.rip, self.fg = account("SCU.RIP", "asset_current"), account("SCU.FG", "asset_current")
-        self.sub = account("SCU.SUB", "asset_current")
-        self.revaluation = account("SCU.REV", "expense")
-        expense = {"property_account_expense_categ_id": self.revaluation.id}
-        backflush = {
-            "property_backflush_conversion_account_id": account("SCU.APP", "expense").id,
-            "property_backflush_usage_variance_account_id": account("SCU.USE", "expense").id,
-            "property_backflush_production_variance_account_id": account("SCU.PRV", "expense").id,
-            "property_backflush_scrap_variance_account_id": account("SCU.SCR", "expense").id,
-        }
-        category = self._category
-        self.bought_categ = category("SCU bought", self.rip, **expense)
-        self.sub_categ = category(
-            "SCU sub-assemblies", self.sub, "completion", **expense, **backflush
-        )
-        self.top_categs = [
-            category("SCU finished (shipment)", self.fg, "shipment", **expense, **backflush),
-            category("SCU finished (completion)", self.fg, "completion", **expense, **backflush),
-        ]
-        self.levels = []
-        sizes = level_sizes(args.products, args.levels)
-        for level, size in enumerate(sizes):
-            say(f"level {level}: {size} products")
-            self.levels.append(self._products(level, size, len(sizes), args.components))
-        self.products = env["product.product"].concat(*self.levels)
-        self._stock_on_hand()
-
-    def _account(self, code, account_type):
-        return self.env["account.account"].create(
-            {"code": code, "name": code, "account_type": account_type}
-        )
-
-    def _category(self, name, valuation, trigger=None, **values):
-        vals = {
-            "name": name,
-            "property_cost_method": "standard",
-            "property_valuation": "real_time",
-            "property_stock_valuation_account_id": valuation.id,
-            **values,
-        }
-        if trigger:
-            vals["property_backflush_trigger"] = trigger
-        return self.env["product.category"].create(vals)
-
-    def _products(self, level, size, levels, components):
-        top = level == levels - 1
-        products = self.env["product.product"].create(
-            [
-                {
-                    "name": f"SCU L{level} #{index}",
-                    "is_storable": True,
-                    "categ_id": (
-                        self.bought_categ
-                        if level == 0
-                        else self.top_categs[index % 2]
-                        if top
-                        else self.sub_categ
-                    ).id,
-                    "standard_price": 1.0 + (index % 50) / 10.0,
-                    "backflush_conversion_cost": 0.0 if level == 0 else 2.0,
-                }
-                for index in range(size)
-            ]
-        )
-        if level:
-            below = self.levels[level - 1]
-            bought = self.levels[0]
-            self.env["mrp.bom"].create(
-                [
-                    {
-                        "product_tmpl_id": product.product_tmpl_id.id,
-                        "product_qty": 1.0,
-                        "bom_line_ids": [
-                            Command.create(
-                                {
-                                    # the level just below, and bought parts
-                                    "product_id": (below if k % 2 == 0 else bought)[
-                                        (index * 7 + k * 13) % len(below if k % 2 == 0 else bought)
-                                    ].id,
-                                    "product_qty": 1.0 + k % 3,
-                                }
-                            )
-                            for k in range(components)
-                        ],
-                    }
-                    for index, product in enumerate(products)
-                ]
-            )
-        return products
-
-    def _stock_on_hand(self):
-        """10 units of every product: one layer by the ORM, the others copied by SQL."""
-        Layer = self.env["stock.valuation.layer"]
-        template = Layer.create(
-            {
-                "company_id": self.env.company.id,
-                "product_id": self.products[0].id,
-                "quantity": 10.0,
-                "unit_cost": self.products[0].standard_price,
-                "value": 10.0 * self.products[0].standard_price,
-                "remaining_qty": 10.0,
-                "remaining_value": 10.0 * self.products[0].standard_price,
-                "description": "benchmark stock",
-            }
-        )
-        self.env.flush_all()
-        cr = self.env.cr
-        cr.execute(
-            "CREATE TEMP TABLE scu_price AS SELECT id AS product_id, "
-            "(standard_price->>%s)::numeric AS price FROM product_product WHERE id = ANY(%s)",
-            [str(self.env.company.id), self.products[1:].ids],
-        )
-        clone_sql(
-            cr,
-            "stock_valuation_layer",
-            "t",
-            {
-                "id": "nextval('stock_valuation_layer_id_seq')",
-                "product_id": "p.product_id",
-                "unit_cost": "p.price",
-                "value": "10 * p.price",
-                "remaining_value": "10 * p.price",
-            },
-            f"stock_valuation_layer t, scu_price p WHERE t.id = {template.id}",  # noqa: S608
-        )
-        self.env.invalidate_all()
-
-
 def main(argv=None):
     args = parse_args(argv)
     registry = open_registry(args)
@@ -208,22 +63,21 @@ def main(argv=None):
     with rolled_back(registry) as root:
         cr = root.cr
         building = time.perf_counter()
-        structure = Structure(root, args)
+        structure = StructurePlant(root, args.products, args.levels, args.components)
         built = time.perf_counter() - building
-        user = company_user(
+        env = as_new_user(
             root,
             "Standards administrator",
             "scu.admin",
             ("account.group_account_manager", "base.group_user"),
         )
-        env = user_env(root, user)
         top = structure.levels[-1].with_env(env)
         made = structure.products[len(structure.levels[0]) :]
         print(
             f"standard cost update: {len(structure.products)} products over {args.levels} "
             f"levels {[len(level) for level in structure.levels]}, {args.components} "
             f"components a bill, 10 units of each on hand; built in {built:.0f} s "
-            f"(rolled back at the end); timed as {user.name} (Invoicing administrator)"
+            f"(rolled back at the end); timed as {env.user.name} (Invoicing administrator)"
         )
         update = env["mrp.backflush.standard.update"].create(
             {

@@ -36,14 +36,14 @@ import time
 from datetime import date
 
 from benchplant import (
+    VolumePlant,
     argument_parser,
+    as_new_user,
     clone_sql,
-    company_user,
     open_registry,
     rolled_back,
     say,
     timed,
-    user_env,
 )
 
 from odoo import Command
@@ -52,7 +52,6 @@ from odoo.tools.date_utils import end_of, start_of, subtract
 TARGET_SECONDS = 2.0
 # Postings per actual conversion cost entry (Conversion Costs Control).
 POSTINGS_PER_LABOUR_ENTRY = 20
-CONVERSION_PER_UNIT = 10.0
 
 
 def parse_args(argv=None):
@@ -70,215 +69,6 @@ def parse_args(argv=None):
     if min(args.records, args.products, args.components, args.months, args.repeat) < 1:
         parser.error("every count must be at least 1")
     return args
-
-
-class VolumePlant:
-    """Accounts, products and templates of the generated register."""
-
-    def __init__(self, env, args):
-        self.env = env
-        self.args = args
-        self.company = env.company
-        self.journal = self.company.backflush_journal_id
-        if not self.journal:
-            raise SystemExit("The company has no backflush journal: is a chart installed?")
-        account = self._account
-        self.rip = account("VOL.RIP", "asset_current")
-        self.fg = account("VOL.FG", "asset_current")
-        self.applied = account("VOL.APP", "expense")
-        self.usage = account("VOL.USE", "expense")
-        self.production = account("VOL.PRV", "expense")
-        self.control = account("VOL.CTL", "expense")
-        self.accrued = account("VOL.ACR", "liability_current")
-        self.component_categ = env["product.category"].create(
-            {
-                "name": "Volume components",
-                "property_cost_method": "standard",
-                "property_valuation": "real_time",
-                "property_stock_valuation_account_id": self.rip.id,
-            }
-        )
-        self.finished_categ = env["product.category"].create(
-            {
-                "name": "Volume finished",
-                "property_cost_method": "standard",
-                "property_valuation": "real_time",
-                "property_stock_valuation_account_id": self.fg.id,
-                "property_backflush_trigger": "completion",
-                "property_backflush_conversion_account_id": self.applied.id,
-                "property_backflush_usage_variance_account_id": self.usage.id,
-                "property_backflush_production_variance_account_id": self.production.id,
-            }
-        )
-        pool = max(4 * args.components, 20)
-        self.components = env["product.product"].create(
-            [
-                {
-                    "name": f"Volume component {index}",
-                    "is_storable": True,
-                    "categ_id": self.component_categ.id,
-                    "standard_price": 1.0 + index / 10.0,
-                }
-                for index in range(pool)
-            ]
-        )
-        self.bom_of = {}  # finished product id: [(component, quantity per unit)]
-        finished = []
-        for index in range(args.products):
-            parts = [
-                (self.components[(index * 3 + k * 7) % pool], 1.0 + (k % 3))
-                for k in range(args.components)
-            ]
-            material = sum(part.standard_price * quantity for part, quantity in parts)
-            finished.append(
-                {
-                    "name": f"Volume finished {index}",
-                    "is_storable": True,
-                    "categ_id": self.finished_categ.id,
-                    # a little off material + conversion: a production variance
-                    "standard_price": round(material + CONVERSION_PER_UNIT + index % 5, 2),
-                    "backflush_conversion_cost": CONVERSION_PER_UNIT,
-                }
-            )
-            self.bom_of[index] = parts
-        self.products = env["product.product"].create(finished)
-        env["mrp.bom"].create(
-            [
-                {
-                    "product_tmpl_id": product.product_tmpl_id.id,
-                    "product_qty": 1.0,
-                    "bom_line_ids": [
-                        Command.create({"product_id": part.id, "product_qty": quantity})
-                        for part, quantity in self.bom_of[index]
-                    ],
-                }
-                for index, product in enumerate(self.products)
-            ]
-        )
-
-    def _account(self, code, account_type):
-        return self.env["account.account"].create(
-            {"code": code, "name": code, "account_type": account_type}
-        )
-
-    def templates(self, day):
-        """One completion entry with a line of each kind, its register record, and one
-        actual conversion cost entry, made by the ORM."""
-        env = self.env
-        product = self.products[0]
-        part = self.components[0]
-        line = {"name": "template"}
-        entry = env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": self.journal.id,
-                "date": day,
-                "ref": "volume template",
-                "line_ids": [
-                    Command.create(
-                        {
-                            **line,
-                            "account_id": self.fg.id,
-                            "balance": 100.0,
-                            "backflush_kind": "finished",
-                            "product_id": product.id,
-                            "quantity": 1.0,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            **line,
-                            "account_id": self.rip.id,
-                            "balance": -85.0,
-                            "backflush_kind": "material",
-                            "product_id": part.id,
-                            "quantity": 1.0,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            **line,
-                            "account_id": self.applied.id,
-                            "balance": -10.0,
-                            "backflush_kind": "conversion",
-                            "product_id": product.id,
-                            "quantity": 1.0,
-                        }
-                    ),
-                    Command.create(
-                        {
-                            **line,
-                            "account_id": self.usage.id,
-                            "balance": 2.0,
-                            "backflush_kind": "usage_variance",
-                        }
-                    ),
-                    Command.create(
-                        {
-                            **line,
-                            "account_id": self.production.id,
-                            "balance": -7.0,
-                            "backflush_kind": "production_variance",
-                        }
-                    ),
-                ],
-            }
-        )
-        entry.action_post()
-        posting = (
-            env["mrp.backflush.posting"]
-            .sudo()
-            .create(
-                {
-                    "name": "volume template",
-                    "event_key": "volume:template",
-                    "kind": "completion",
-                    "trigger": "completion",
-                    "company_id": self.company.id,
-                    "date": day,
-                    "product_id": product.id,
-                    "quantity": 1.0,
-                    "material_standard": 83.0,
-                    "material_actual": 85.0,
-                    "conversion_standard": 10.0,
-                    "usage_variance": 2.0,
-                    "production_variance": -7.0,
-                    "finished_value": 100.0,
-                    "move_id": entry.id,
-                    "state": "posted",
-                }
-            )
-        )
-        misc = (
-            env["account.journal"].search(
-                [
-                    ("company_id", "=", self.company.id),
-                    ("type", "=", "general"),
-                    ("id", "!=", self.journal.id),
-                ],
-                limit=1,
-            )
-            or self.journal
-        )
-        labour = env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": misc.id,
-                "date": day,
-                "ref": "volume labour template",
-                "line_ids": [
-                    Command.create(
-                        {"name": "labour", "account_id": self.control.id, "balance": 200.0}
-                    ),
-                    Command.create(
-                        {"name": "labour", "account_id": self.accrued.id, "balance": -200.0}
-                    ),
-                ],
-            }
-        )
-        labour.action_post()
-        env.flush_all()
-        return entry, posting, labour
 
 
 def generate(env, plant, args, first_day, last_day):
@@ -342,7 +132,7 @@ def generate(env, plant, args, first_day, last_day):
                LATERAL (SELECT sum(round(gen.qty * b.unit_price * b.per_unit, 2)) AS material
                           FROM vol_bom b WHERE b.idx = gen.idx) m
         """,
-        {"conversion": CONVERSION_PER_UNIT},
+        {"conversion": plant.CONVERSION_PER_UNIT},
     )
     cr.execute("ALTER TABLE vol_amounts ADD COLUMN production numeric")
     cr.execute("UPDATE vol_amounts SET production = material + conversion - finished")
@@ -470,7 +260,7 @@ def generate(env, plant, args, first_day, last_day):
             "first": first_day,
             "days": days,
             "count": labour_count,
-            "mean": POSTINGS_PER_LABOUR_ENTRY * 5.5 * CONVERSION_PER_UNIT,
+            "mean": POSTINGS_PER_LABOUR_ENTRY * 5.5 * plant.CONVERSION_PER_UNIT,
         },
     )
     labour_name = "'VOLLAB/' || to_char(a.day, 'YYYY/MM/') || lpad(a.g::text, 6, '0')"
@@ -719,11 +509,12 @@ def time_screen(env, call, repeat):
     return runs, result
 
 
-def accountant(env):
-    """An accounting administrator of the company (in Community: Billing Administrator
-    with the full accounting features, which the Backflush Costing menu needs)."""
+def as_accountant(root):
+    """``root``'s cursor as a new accounting administrator of the company (in Community:
+    Billing Administrator with the full accounting features, which the Backflush Costing
+    menu needs)."""
     groups = ("account.group_account_manager", "account.group_account_user", "base.group_user")
-    return company_user(env, "Volume accountant", "volume.accountant", groups, tz="UTC")
+    return as_new_user(root, "Volume accountant", "volume.accountant", groups, tz="UTC")
 
 
 def main(argv=None):
@@ -738,13 +529,12 @@ def main(argv=None):
     warnings = []
     with rolled_back(registry) as root:
         say(f"building {args.products} products of {args.components} components")
-        plant = VolumePlant(root, args)
+        plant = VolumePlant(root, args.products, args.components)
         generating = time.perf_counter()
         lines, labour = generate(root, plant, args, first_day, last_day)
         generated = time.perf_counter() - generating
         warnings += check_generated(root, plant, args)
-        user = accountant(root)
-        env = user_env(root, user)
+        env = as_accountant(root)
         print(
             f"volume: {args.records} register records (+1 template) with their entries, "
             f"{lines} journal items, {labour} actual conversion cost entries, "
@@ -752,7 +542,7 @@ def main(argv=None):
             f"components; generated in {generated:.0f} s (rolled back at the end)"
         )
         print(
-            f"screens timed as {user.name} (account manager), median of {args.repeat}, "
+            f"screens timed as {env.user.name} (account manager), median of {args.repeat}, "
             f"cold ORM cache, against a {TARGET_SECONDS:.0f} s target"
         )
         for name, (what, call) in screens(env, plant, month_start, last_day).items():

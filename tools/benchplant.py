@@ -403,29 +403,29 @@ class VolumePlant:
             }
         )
         entry.action_post()
-        posting = (
-            env["mrp.backflush.posting"]
-            .sudo()
-            .create(
-                {
-                    "name": "volume template",
-                    "event_key": "volume:template",
-                    "kind": "completion",
-                    "trigger": "completion",
-                    "company_id": self.company.id,
-                    "date": day,
-                    "product_id": product.id,
-                    "quantity": 1.0,
-                    "material_standard": 83.0,
-                    "material_actual": 85.0,
-                    "conversion_standard": 10.0,
-                    "usage_variance": 2.0,
-                    "production_variance": -7.0,
-                    "finished_value": 100.0,
-                    "move_id": entry.id,
-                    "state": "posted",
-                }
-            )
+        # The register takes records from the module's own code paths only (the template
+        # is one, as in tests/test_integrity.py).
+        from odoo.addons.mrp_backflush.models.internal_context import REGISTER_UPDATE  # noqa: PLC0415
+
+        posting = REGISTER_UPDATE.on(env["mrp.backflush.posting"].sudo()).create(
+            {
+                "name": "volume template",
+                "event_key": "volume:template",
+                "kind": "completion",
+                "trigger": "completion",
+                "company_id": self.company.id,
+                "date": day,
+                "product_id": product.id,
+                "quantity": 1.0,
+                "material_standard": 83.0,
+                "material_actual": 85.0,
+                "conversion_standard": 10.0,
+                "usage_variance": 2.0,
+                "production_variance": -7.0,
+                "finished_value": 100.0,
+                "move_id": entry.id,
+                "state": "posted",
+            }
         )
         misc = (
             env["account.journal"].search(

@@ -1,4 +1,4 @@
-"""Time a standard cost update over a large multi-level structure (issue 17, 3).
+"""Time a standard cost update over a large multi-level structure.
 
 Runs inside a real Odoo 18 database where mrp_backflush is installed, in one
 transaction that is rolled back at the end (the database is left as it was).

@@ -12,6 +12,7 @@ from . import mrp_unbuild
 from . import mrp_backflush_posting
 from . import mrp_backflush_posting_path
 from . import mrp_backflush_entry
+from . import mrp_backflush_entry_preview
 from . import account_move
 from . import account_move_line
 from . import res_config_settings

@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
@@ -235,23 +235,12 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
 
     @api.depends(*PREVIEW_DEPENDS)
     def _compute_preview_line_ids(self):
+        Preview = self.env["mrp.backflush.conversion.close.wizard.preview"]
         Entry = self.env["mrp.backflush.entry"]
         for wizard in self:
-            if wizard.problems:  # no preview of an entry that will not post
-                wizard.preview_line_ids = [Command.clear()]
-                continue
-            wizard.preview_line_ids = [Command.clear()] + [
-                Command.create(
-                    {
-                        "sequence": sequence,
-                        "account_id": line.account or False,
-                        "label": Entry._line_label(line),
-                        "debit": float(line.debit),
-                        "credit": float(line.credit),
-                    }
-                )
-                for sequence, line in enumerate(wizard._close_entry().lines, start=1)
-            ]
+            # No preview of an entry that will not post: the problems say why.
+            lines = () if wizard.problems else wizard._close_entry().lines
+            wizard.preview_line_ids = Preview._commands(lines, Entry._line_label)
 
     def action_post(self):
         self.ensure_one()
@@ -264,19 +253,3 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
             "view_mode": "form",
             "target": "main",  # opened from the menu: a new trail, not one more crumb
         }
-
-
-class MrpBackflushConversionCloseWizardPreview(models.TransientModel):
-    _name = "mrp.backflush.conversion.close.wizard.preview"
-    _description = "Close Conversion Costs Entry Preview"
-    _order = "sequence, id"
-
-    wizard_id = fields.Many2one(
-        "mrp.backflush.conversion.close.wizard", required=True, ondelete="cascade"
-    )
-    sequence = fields.Integer()
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
-    account_id = fields.Many2one("account.account", readonly=True)
-    label = fields.Char(readonly=True)
-    debit = fields.Monetary(readonly=True)
-    credit = fields.Monetary(readonly=True)

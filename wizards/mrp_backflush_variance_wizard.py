@@ -142,33 +142,21 @@ class MrpBackflushVarianceWizard(models.TransientModel):
 
     @api.depends("problems", "production_id", "line_ids.product_id", "line_ids.quantity")
     def _compute_preview(self):
+        Preview = self.env["mrp.backflush.variance.wizard.preview"]
+        labels = dict(self.env["account.move.line"]._fields["backflush_kind"].selection)
         for wizard in self:
-            lines = [Command.clear()]
-            production = wizard.production_id
+            entry = None
             # No preview of an entry that will not post: the problems say why.
-            if production and wizard.line_ids and not wizard.problems:
+            if wizard.production_id and wizard.line_ids and not wizard.problems:
                 try:
                     entry = wizard._preview_entry()
                 except UserError:
                     entry = None  # the configuration gap is listed in problems
-                if entry:
-                    lines += [Command.create(vals) for vals in wizard._preview_line_vals(entry)]
-            wizard.preview_line_ids = lines
-
-    def _preview_line_vals(self, entry):
-        labels = dict(self.env["account.move.line"]._fields["backflush_kind"].selection)
-        return [
-            {
-                "sequence": sequence,
-                "account_id": line.account,
-                "product_id": line.product or False,
-                "label": labels.get(line.kind, line.kind),
-                "debit": float(line.debit),
-                "credit": float(line.credit),
-            }
             # As it will be posted: one journal item per account and kind.
-            for sequence, line in enumerate(condensed(entry).lines, start=1)
-        ]
+            wizard.preview_line_ids = Preview._commands(
+                condensed(entry).lines if entry else (),
+                lambda line: labels.get(line.kind, line.kind),
+            )
 
     # ------------------------------------------------------------------
     # Posting
@@ -336,18 +324,3 @@ class MrpBackflushVarianceWizardLine(models.TransientModel):
             reasons=self.reason_tag_ids,
             location=self.wizard_id.source_location_id,
         )
-
-
-class MrpBackflushVarianceWizardPreview(models.TransientModel):
-    _name = "mrp.backflush.variance.wizard.preview"
-    _description = "Backflush Scrap / Variance Entry Preview"
-    _order = "sequence, id"
-
-    wizard_id = fields.Many2one("mrp.backflush.variance.wizard", required=True, ondelete="cascade")
-    sequence = fields.Integer()
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
-    account_id = fields.Many2one("account.account", readonly=True)
-    product_id = fields.Many2one("product.product", readonly=True)
-    label = fields.Char(readonly=True)
-    debit = fields.Monetary(readonly=True)
-    credit = fields.Monetary(readonly=True)

@@ -1,4 +1,5 @@
 from . import mrp_backflush_variance_wizard
+from . import mrp_backflush_variance_wizard_line
 from . import mrp_backflush_variance_wizard_preview
 from . import mrp_backflush_conversion_close_wizard
 from . import mrp_backflush_conversion_close_wizard_preview

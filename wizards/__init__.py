@@ -4,3 +4,4 @@ from . import mrp_backflush_variance_wizard_preview
 from . import mrp_backflush_conversion_close_wizard
 from . import mrp_backflush_conversion_close_wizard_preview
 from . import mrp_backflush_reconciliation_wizard
+from . import mrp_backflush_reconciliation_line

@@ -8,6 +8,15 @@ from odoo.tools.misc import format_date, formatLang
 from ..costing import EVENT_REWORK, EVENT_SCRAP
 from ..models.mrp_backflush_books import AMOUNT_FIELDS
 
+# The check's totals, each the sum of a figure of its lines (AMOUNT_FIELDS).
+TOTAL_OF = {
+    "ledger_total": "ledger_balance",
+    "component_total": "component_value",
+    "finished_total": "finished_material",
+    "expected_total": "expected_balance",
+    "difference_total": "difference",
+}
+
 
 class MrpBackflushReconciliation(models.TransientModel):
     _name = "mrp.backflush.reconciliation"
@@ -137,24 +146,14 @@ class MrpBackflushReconciliation(models.TransientModel):
             )
             wizard.scrap_month_total, wizard.rework_month_total = totals[0]
 
-    @api.depends(
-        "currency_id",
-        "line_ids.ledger_balance",
-        "line_ids.component_value",
-        "line_ids.finished_material",
-        "line_ids.expected_balance",
-        "line_ids.difference",
-    )
+    @api.depends("currency_id", *(f"line_ids.{name}" for name in AMOUNT_FIELDS))
     def _compute_totals(self):
         for wizard in self:
             currency = wizard.currency_id or wizard.env.company.currency_id
             lines = wizard.line_ids
-            wizard.ledger_total = currency.round(sum(lines.mapped("ledger_balance")))
-            wizard.component_total = currency.round(sum(lines.mapped("component_value")))
-            wizard.finished_total = currency.round(sum(lines.mapped("finished_material")))
-            wizard.expected_total = currency.round(sum(lines.mapped("expected_balance")))
-            difference = currency.round(sum(lines.mapped("difference")))
-            wizard.difference_total = difference
+            totals = {name: currency.round(sum(lines.mapped(of))) for name, of in TOTAL_OF.items()}
+            wizard.update(totals)
+            difference = totals["difference_total"]
             # Every account must match: two differences may cancel out in the total.
             wizard.is_balanced = not any(lines.mapped("has_difference"))
             if not lines:
@@ -210,39 +209,41 @@ class MrpBackflushReconciliation(models.TransientModel):
         """The Backflush Register of the company, up to the date: the date is a search
         facet the user sees (and may remove), not a hidden domain."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "mrp_backflush.mrp_backflush_posting_action"
+        return self._register_action(
+            self.env._("Backflush Register accounted up to %s", format_date(self.env, self.date)),
+            domain=[("company_id", "=", self.company_id.id)],
+            context={
+                "search_default_accounted_up_to_check": 1,
+                "backflush_accounted_up_to": fields.Date.to_string(self.date),
+            },
         )
-        action["domain"] = [("company_id", "=", self.company_id.id)]
-        action["context"] = {
-            "search_default_accounted_up_to_check": 1,
-            "backflush_accounted_up_to": fields.Date.to_string(self.date),
-        }
-        # The web client titles an action by its display_name first.
-        action["name"] = action["display_name"] = self.env._(
-            "Backflush Register accounted up to %s", format_date(self.env, self.date)
-        )
-        action["target"] = "current"
-        return action
 
     def action_open_scrap_and_rework(self):
         """The register's scrap and rework of the date's month, as a pivot by product and
         reason."""
         self.ensure_one()
+        return self._register_action(
+            self.env._(
+                "Scrap and rework, %(start)s - %(end)s",
+                start=format_date(self.env, date_utils.start_of(self.date, "month")),
+                end=format_date(self.env, self.date),
+            ),
+            domain=self._scrap_and_rework_domain(),
+            context={
+                "pivot_row_groupby": ["product_id", "reason"],
+                "pivot_column_groupby": ["kind"],
+                "pivot_measures": ["scrap_variance", "rework_variance"],
+            },
+            views=[(False, "pivot"), (False, "list"), (False, "form")],
+        )
+
+    def _register_action(self, name, **values):
+        """The Backflush Register action, named ``name``, with ``values`` (its domain,
+        context, views) in place of its own, in the main window's trail."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "mrp_backflush.mrp_backflush_posting_action"
         )
-        action["domain"] = self._scrap_and_rework_domain()
-        action["context"] = {
-            "pivot_row_groupby": ["product_id", "reason"],
-            "pivot_column_groupby": ["kind"],
-            "pivot_measures": ["scrap_variance", "rework_variance"],
-        }
-        action["views"] = [(False, "pivot"), (False, "list"), (False, "form")]
-        action["name"] = action["display_name"] = self.env._(
-            "Scrap and rework, %(start)s - %(end)s",
-            start=format_date(self.env, date_utils.start_of(self.date, "month")),
-            end=format_date(self.env, self.date),
-        )
-        action["target"] = "current"
+        action.update(values, target="current")
+        # The web client titles an action by its display_name first.
+        action["name"] = action["display_name"] = name
         return action

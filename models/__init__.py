@@ -19,6 +19,7 @@ from . import res_config_settings
 from . import stock_scrap
 from . import stock_valuation_layer
 from . import mrp_backflush_period_close
+from . import mrp_backflush_period_close_accounts
 from . import mrp_backflush_books
 from . import mrp_backflush_queue
 from . import mrp_backflush_readiness

@@ -17,8 +17,9 @@ PREVIEW_DEPENDS = (
 
 class MrpBackflushConversionCloseWizard(models.TransientModel):
     """The screen of Horngren's period close of conversion costs
-    (mrp.backflush.period.close holds its rules): a company, a range, the accounts, a
-    preview of the entry and Post."""
+    (mrp.backflush.period.close holds its rules, mrp.backflush.period.close.accounts the
+    accounts it proposes): a company, a range, the accounts, a preview of the entry and
+    Post."""
 
     _name = "mrp.backflush.conversion.close.wizard"
     _description = "Close Conversion Costs"
@@ -135,58 +136,17 @@ class MrpBackflushConversionCloseWizard(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_applied_account_ids(self):
+        Accounts = self.env["mrp.backflush.period.close.accounts"]
         for wizard in self:
-            wizard.applied_account_ids = wizard._category_accounts(
-                "property_backflush_conversion_account_id"
-            )
+            wizard.applied_account_ids = Accounts._applied_accounts(wizard.company_id)
 
     @api.depends("company_id", "disposition")
     def _compute_target_account_id(self):
+        Accounts = self.env["mrp.backflush.period.close.accounts"]
         for wizard in self:
-            if not wizard.company_id:
-                wizard.target_account_id = False
-            elif wizard.disposition == "cogs":
-                wizard.target_account_id = wizard._default_cogs_account()
-            else:
-                wizard.target_account_id = wizard._default_variance_account()
-
-    def _default_cogs_account(self):
-        """The company's cost of goods sold: the expense account of the default product
-        category when it is a direct cost, else the company's first direct cost account."""
-        company = self.company_id
-        Account = self.env["account.account"].with_company(company)
-        category = self.env.ref("product.product_category_all", raise_if_not_found=False)
-        expense = (
-            category.with_company(company).property_account_expense_categ_id
-            if category
-            else Account
-        )
-        if expense.account_type == "expense_direct_cost":
-            return expense
-        direct_cost = Account.search(
-            [
-                *Account._check_company_domain(company),
-                ("account_type", "=", "expense_direct_cost"),
-                ("deprecated", "=", False),
-            ],
-            limit=1,
-        )
-        return direct_cost or expense
-
-    def _default_variance_account(self):
-        """The production variance account of the company's categories, if there is one."""
-        accounts = self._category_accounts("property_backflush_production_variance_account_id")
-        return accounts if len(accounts) == 1 else accounts.browse()
-
-    def _category_accounts(self, field_name):
-        """The accounts set in ``field_name`` (company-dependent) on the company's product
-        categories."""
-        categories = (
-            self.env["product.category"]
-            .with_company(self.company_id)
-            .search([(field_name, "!=", False)])
-        )
-        return categories.mapped(field_name)
+            wizard.target_account_id = Accounts._write_off_account(
+                wizard.company_id, wizard.disposition
+            )
 
     # ------------------------------------------------------------------
     # The closing entry: one builder for the preview and the posting

@@ -1,4 +1,5 @@
 from odoo import Command, api, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import LazyTranslate, formatLang
 
 from ..costing import (
@@ -97,6 +98,11 @@ LINE_TITLES = {
 }
 
 
+def _without_layers(vals):
+    """Entry values without the valuation layers, which exist only once moves are done."""
+    return {name: value for name, value in vals.items() if name != "stock_valuation_layer_ids"}
+
+
 class MrpBackflushEntry(models.AbstractModel):
     """The journal entries of the posting path (mrp.backflush.posting.path._post_events):
     a costing Event's lines as one posted account.move, labelled item by item."""
@@ -105,17 +111,66 @@ class MrpBackflushEntry(models.AbstractModel):
     _description = "Backflush Journal Entry Builder"
 
     @api.model
-    def _create_entries(self, events):
+    def _create_entries(self, events, prepared=None):
         """Create and post the entries of ``events`` that have lines: {event key: entry}.
         Lines that net to zero per account and kind are left out (costing.condensed): an
-        event whose lines all do has no entry, as one without lines."""
-        condensed_of = {event.key: condensed(event.entry).lines for event in events}
-        with_lines = [event for event in events if condensed_of[event.key]]
-        entries = own_context(self.env["account.move"].sudo(), **ENTRY_CREATE_CONTEXT).create(
-            [self._entry_vals(event, condensed_of[event.key]) for event in with_lines]
-        )
+        event whose lines all do has no entry, as one without lines. ``prepared``: the
+        drafts _prepare_entries made for some of them; one is posted when it holds what
+        its event's entry would, the others are deleted."""
+        prepared = prepared or {}
+        entry_of, to_create = {}, []
+        for event in events:
+            lines = condensed(event.entry).lines
+            if not lines:
+                continue
+            vals = self._entry_vals(event, lines)
+            draft, draft_vals = prepared.get(event.key, (None, None))
+            if draft and draft_vals == _without_layers(vals):
+                if vals.get("stock_valuation_layer_ids"):
+                    draft.write({"stock_valuation_layer_ids": vals["stock_valuation_layer_ids"]})
+                entry_of[event.key] = draft
+            else:
+                to_create.append((event.key, vals))
+        posted_drafts = {entry.id for entry in entry_of.values()}
+        unused = [draft.id for draft, _vals in prepared.values() if draft.id not in posted_drafts]
+        if unused:
+            self._entry_creator().browse(unused).unlink()
+        if to_create:
+            created = self._entry_creator().create([vals for _key, vals in to_create])
+            entry_of.update(zip((key for key, _vals in to_create), created, strict=True))
+        keys = [event.key for event in events if event.key in entry_of]
+        entries = self._entry_creator().browse([entry_of[key].id for key in keys])
         entries._post(soft=False)
-        return {event.key: entry for event, entry in zip(with_lines, entries, strict=True)}
+        return dict(zip(keys, entries, strict=True))
+
+    @api.model
+    def _prepare_entries(self, events):
+        """Draft entries of ``events`` foreseen before their stock moves are done:
+        {event key: (draft, its values)}, for _create_entries to post once the events are
+        known. stock_account's FIFO run updates the candidate valuation layer of every
+        component a close consumes, and a concurrent close of the same component waits
+        for that row until this transaction ends (then fails, to be retried): an entry
+        created before the moves are done keeps its creation out of that wait. A draft
+        that cannot be made is left out ({} at worst): its entry is made afterwards."""
+        foreseen = [(event, condensed(event.entry).lines) for event in events]
+        vals_list = [_without_layers(self._entry_vals(e, lines)) for e, lines in foreseen if lines]
+        if not vals_list:
+            return {}
+        self.env.cr.flush()  # what is pending is not the drafts' to refuse
+        try:
+            with self.env.cr.savepoint(flush=False):
+                drafts = self._entry_creator().create(vals_list)
+                self.env.flush_all()
+        except (UserError, ValidationError):
+            return {}
+        keys = [event.key for event, lines in foreseen if lines]
+        return {
+            key: (draft, vals) for key, draft, vals in zip(keys, drafts, vals_list, strict=True)
+        }
+
+    @api.model
+    def _entry_creator(self):
+        return own_context(self.env["account.move"].sudo(), **ENTRY_CREATE_CONTEXT)
 
     @api.model
     def _entry_vals(self, event, lines):

@@ -34,13 +34,16 @@ class MrpBackflushPostingPath(models.AbstractModel):
             ) from error
 
     @api.model
-    def _post_events(self, events):
+    def _post_events(self, events, prepared=None):
         """Post ``events`` (costing Events) in one batch: refuse any already posted, create
-        and post their entries, then their register records. Returns the records."""
+        and post their entries, then their register records. Returns the records.
+        ``prepared``: draft entries made ahead (mrp.backflush.entry._prepare_entries)."""
         if not events:
+            if prepared:
+                self.env["mrp.backflush.entry"]._create_entries([], prepared)
             return self.env["mrp.backflush.posting"]
         self._refuse_reposting([event.key for event in events])
-        entry_of = self.env["mrp.backflush.entry"]._create_entries(events)
+        entry_of = self.env["mrp.backflush.entry"]._create_entries(events, prepared)
         postings = self._register_writer().create(
             [self._register_vals(event, entry_of.get(event.key)) for event in events]
         )

@@ -64,12 +64,14 @@ class MrpProduction(models.Model):
         )
         immediate = backflushed - deferred
         blocked = immediate._backflush_blocked_completions()
+        postable = immediate.filtered(lambda production: production.id not in blocked)
         moves = backflushed.move_raw_ids | backflushed.move_finished_ids
         pending_moves = moves.filtered(lambda move: move.state not in ("done", "cancel"))
+        standards = {}
+        prepared = postable._backflush_prepare_completions(own_context(pending_moves), standards)
         result = super()._post_inventory(cancel_backorder=cancel_backorder)
         done_now = own_context(pending_moves.filtered(lambda move: move.state == "done"))
-        postable = immediate.filtered(lambda production: production.id not in blocked)
-        postable._backflush_post_completions(done_now)
+        postable._backflush_post_completions(done_now, standards, prepared)
         immediate.filtered(lambda production: production.id in blocked)._backflush_queue(
             done_now, blocked
         )
@@ -84,10 +86,27 @@ class MrpProduction(models.Model):
             moves_by_production[production.id] |= move
         return moves_by_production
 
-    def _backflush_post_completions(self, done_moves):
-        """Post one entry and one register record per order completed by ``done_moves``."""
-        moves_by_production = self._backflush_moves_by_order(done_moves)
-        standards = {}
+    def _backflush_post_completions(self, done_moves, standards=None, prepared=None):
+        """Post one entry and one register record per order completed by ``done_moves``.
+        ``prepared``: the drafts _backflush_prepare_completions made ahead."""
+        events = self._backflush_completion_events(
+            done_moves, {} if standards is None else standards
+        )
+        return self.env["mrp.backflush.posting.path"]._post_events(events, prepared)
+
+    def _backflush_prepare_completions(self, pending_moves, standards):
+        """Draft entries of the completions ``pending_moves`` are about to make, foreseen
+        from their quantities before Odoo values them (mrp.backflush.entry._prepare_entries);
+        an order whose completion cannot be foreseen gets none."""
+        try:
+            events = self._backflush_completion_events(pending_moves, standards)
+        except (UserError, CostingError):
+            return {}
+        return self.env["mrp.backflush.entry"]._prepare_entries(events)
+
+    def _backflush_completion_events(self, moves, standards):
+        """The completion events of these orders by ``moves`` (see _backflush_completion)."""
+        moves_by_production = self._backflush_moves_by_order(moves)
         events = []
         for production in self:
             production = production.with_company(production.company_id)
@@ -96,7 +115,7 @@ class MrpProduction(models.Model):
             )
             if event:
                 events.append(event)
-        return self.env["mrp.backflush.posting.path"]._post_events(events)
+        return events
 
     def _backflush_queue(self, done_moves, problems=None):
         """Queue the completion of these orders by ``done_moves`` with the costing value

@@ -25,3 +25,4 @@ from . import test_standard_update
 from . import test_tour_standard_update
 from . import test_rework_configuration
 from . import test_rework_by_order
+from . import test_prepared_entries

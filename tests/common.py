@@ -95,6 +95,17 @@ class BackflushCommon(AccountTestInvoicingCommon):
         }
 
     @classmethod
+    def _make_sub_assembly_category(cls):
+        """A category of sub-assemblies costed at completion and valued in an account of its
+        own (BF.SUB), which a finished product under another trigger holds."""
+        return cls._make_category(
+            "Sub-assemblies",
+            cls._make_account("BF.SUB", "Sub-assemblies", "asset_current"),
+            property_backflush_trigger="completion",
+            **cls._backflush_account_values(),
+        )
+
+    @classmethod
     def _make_product(cls, name, category, standard_price, **values):
         return cls.env["product.product"].create(
             {
@@ -236,6 +247,35 @@ class BackflushCommon(AccountTestInvoicingCommon):
                 wizard.action_close_mo()
         return production
 
+    def _complete_in_a_lot(self, quantity):
+        """``quantity`` finished units made in a lot of their own (the finished product is
+        tracked by lots from now on), the order done."""
+        self.finished.tracking = "lot"
+        production = self._make_mo(quantity)
+        form = Form(production)
+        form.qty_producing = quantity
+        production = form.save()
+        production.action_generate_serial()
+        return self._mark_done(production)
+
+    # ---- the textbook example -------------------------------------------
+
+    def _buy_textbook_materials(self, a=200, b=110):
+        """Components bought for the textbook's 100 units: by default 200 A at 7.00 and
+        110 B at 5.00, 1,950.00 of materials, of which 10 B are left after the order."""
+        self._receive(self.component_a, a)
+        self._receive(self.component_b, b)
+
+    def _complete_textbook_units(self, consumed=None, a=200, b=110):
+        """The textbook's 100 units completed: their materials bought (``a`` and ``b`` as in
+        _buy_textbook_materials), the order done consuming the bill, or what ``consumed``
+        says of a component. Returns the order."""
+        self._buy_textbook_materials(a, b)
+        production = self._make_mo(100)
+        if consumed:
+            production = self._produce(production, 100, consumed)
+        return self._mark_done(production)
+
     # ---- assertions -----------------------------------------------------
 
     def _balance(self, account):
@@ -319,3 +359,31 @@ class BackflushCommon(AccountTestInvoicingCommon):
 
     def _picking_entries(self, picking):
         return picking.move_ids.account_move_ids
+
+
+class ConversionCloseCommon(BackflushCommon):
+    """The plant with what a period close of conversion costs reads: actual labour and
+    overhead debited to a conversion costs control account against accrued liabilities."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.control = cls._make_account("BF.CTL", "Conversion costs control", "expense")
+        cls.accrued = cls._make_account("BF.ACR", "Accrued wages and overhead", "liability_current")
+        cls.today = fields.Date.context_today(cls.env["mrp.backflush.posting"])
+
+    def _incur_conversion(self, amount, date=None):
+        """Actual labour and overhead: Dr Control / Cr accrued liabilities."""
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": self.company_data["default_journal_misc"].id,
+                "date": date or self.today,
+                "line_ids": [
+                    Command.create({"account_id": self.control.id, "debit": amount}),
+                    Command.create({"account_id": self.accrued.id, "credit": amount}),
+                ],
+            }
+        )
+        entry.action_post()
+        return entry

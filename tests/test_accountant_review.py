@@ -3,19 +3,19 @@ from pathlib import Path
 
 from lxml import etree
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import BackflushCommon
+from .common import ConversionCloseCommon
 
 MIGRATION = Path(__file__).parent.parent / "migrations" / "18.0.1.3.0" / "post-migrate.py"
 MIGRATION_1_4 = Path(__file__).parent.parent / "migrations" / "18.0.1.4.0" / "post-migrate.py"
 
 
 @tagged("post_install", "-at_install")
-class TestAccountantReview(BackflushCommon):
+class TestAccountantReview(ConversionCloseCommon):
     """What the accountant sees when reviewing and closing the month: register columns
     that sum to one thing each, scrap records, hidden undo buttons, the scrap wizard's
     choices and preview, and the Reconciliation Check's drill-downs."""
@@ -23,9 +23,6 @@ class TestAccountantReview(BackflushCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.control = cls._make_account("BF.CTL", "Conversion costs control", "expense")
-        cls.accrued = cls._make_account("BF.ACR", "Accrued wages", "liability_current")
-        cls.today = fields.Date.context_today(cls.env["mrp.backflush.posting"])
         cls.accountant = new_accountant = cls.env["res.users"].create(
             {
                 "name": "Review Accountant",
@@ -46,27 +43,10 @@ class TestAccountantReview(BackflushCommon):
 
     def setUp(self):
         super().setUp()
-        self._receive(self.component_a, 220)  # 20 left after the order
-        self._receive(self.component_b, 120)
-        self.production = self._make_mo(100)
-        self._mark_done(self.production)
+        self.production = self._complete_textbook_units(a=220, b=120)  # 20 A, 20 B left
         self.completion = self.production.backflush_posting_ids
 
     # ---- helpers -----------------------------------------------------------
-
-    def _incur_conversion(self, amount):
-        entry = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": self.company_data["default_journal_misc"].id,
-                "date": self.today,
-                "line_ids": [
-                    Command.create({"account_id": self.control.id, "debit": amount}),
-                    Command.create({"account_id": self.accrued.id, "credit": amount}),
-                ],
-            }
-        )
-        entry.action_post()
 
     def _close_month(self):
         form = Form(self.env["mrp.backflush.conversion.close.wizard"])
@@ -87,13 +67,9 @@ class TestAccountantReview(BackflushCommon):
                 line.quantity = quantity
         return form.save()
 
-    # ---- register columns ----------------------------------------------------
-
-    def test_close_has_its_own_columns_and_every_total_means_one_thing(self):
-        self._incur_conversion(1260.0)
-        self._scrap_wizard([(self.finished, 5)]).action_post()
-        close = self._close_month()
-
+    def assertTextbookCloseColumns(self, close):
+        """The textbook's close (1,200 applied, 1,260 incurred) in the close's own columns,
+        none of it in the completions' conversion and production variance."""
         self.assertRecordValues(
             close,
             [
@@ -106,6 +82,15 @@ class TestAccountantReview(BackflushCommon):
                 }
             ],
         )
+
+    # ---- register columns ----------------------------------------------------
+
+    def test_close_has_its_own_columns_and_every_total_means_one_thing(self):
+        self._incur_conversion(1260.0)
+        self._scrap_wizard([(self.finished, 5)]).action_post()
+        close = self._close_month()
+
+        self.assertTextbookCloseColumns(close)
         Posting = self.env["mrp.backflush.posting"]
         [(applied, closed, incurred, written_off, scrap)] = Posting._read_group(
             [("company_id", "=", self.company.id)],
@@ -140,18 +125,7 @@ class TestAccountantReview(BackflushCommon):
         close.invalidate_recordset()
         self.completion.invalidate_recordset()
 
-        self.assertRecordValues(
-            close,
-            [
-                {
-                    "conversion_standard": 0.0,
-                    "production_variance": 0.0,
-                    "conversion_closed": 1200.0,
-                    "conversion_incurred": 1260.0,
-                    "conversion_written_off": 60.0,
-                }
-            ],
-        )
+        self.assertTextbookCloseColumns(close)
         self.assertAmount(self.completion.conversion_standard, 1200.0, "completion untouched")
 
     def test_scrap_record_lists_scrapped_products_and_links_its_scraps(self):

@@ -7,11 +7,6 @@ from .common import BackflushCommon
 class TestCompletion(BackflushCommon):
     """Completion triggers (Horngren variants A and C) at 1/1000 of the textbook example."""
 
-    def _buy_textbook_materials(self):
-        # 200 A at 7 + 110 B at 5 = 1,950 of materials bought.
-        self._receive(self.component_a, 200)
-        self._receive(self.component_b, 110)
-
     def test_textbook_completion(self):
         self._buy_textbook_materials()
         self.assertAmount(self._balance(self.rip), 1950.0, "RIP after purchase")
@@ -119,10 +114,7 @@ class TestCompletion(BackflushCommon):
         self.assertAmount(self._balance(self.rip), 50.0, "RIP after both completions")
 
     def test_over_consumption_posts_usage_variance(self):
-        self._buy_textbook_materials()
-        production = self._make_mo(100)
-        self._produce(production, 100, consumed={self.component_a: 210})
-        self._mark_done(production)
+        production = self._complete_textbook_units(consumed={self.component_a: 210})
 
         entry = self._backflush_entries(production)
         self.assertEntryBalances(
@@ -137,10 +129,7 @@ class TestCompletion(BackflushCommon):
         self.assertAmount(production.backflush_posting_ids.usage_variance, 70.0, "register")
 
     def test_under_consumption_credits_usage_variance(self):
-        self._buy_textbook_materials()
-        production = self._make_mo(100)
-        self._produce(production, 100, consumed={self.component_b: 95})
-        self._mark_done(production)
+        production = self._complete_textbook_units(consumed={self.component_b: 95})
 
         entry = self._backflush_entries(production)
         self.assertEntryBalances(
@@ -155,9 +144,7 @@ class TestCompletion(BackflushCommon):
 
     def test_standard_price_off_roll_up_posts_production_variance(self):
         self.finished.standard_price = 30.0
-        self._buy_textbook_materials()
-        production = self._make_mo(100)
-        self._mark_done(production)
+        production = self._complete_textbook_units()
 
         entry = self._backflush_entries(production)
         self.assertEntryBalances(
@@ -204,9 +191,7 @@ class TestCompletion(BackflushCommon):
 
     def test_none_trigger_keeps_odoo_valuation(self):
         self.finished_categ.property_backflush_trigger = "none"
-        self._buy_textbook_materials()
-        production = self._make_mo(100)
-        self._mark_done(production)
+        production = self._complete_textbook_units()
 
         self.assertFalse(self._backflush_entries(production))
         self.assertFalse(production.backflush_posting_ids)
@@ -234,9 +219,7 @@ class TestCompletion(BackflushCommon):
         """0.1 kg of scrap metal (2.00/unit) per unit: its standard leaves production variance."""
         scrap_metal = self._make_product("Scrap metal", self.components_categ, 2.0)
         self.bom.byproduct_ids = [(0, 0, {"product_id": scrap_metal.id, "product_qty": 0.1})]
-        self._buy_textbook_materials()
-        production = self._make_mo(100)
-        self._mark_done(production)
+        production = self._complete_textbook_units()
 
         entry = self._backflush_entries(production)
         self.assertEntryBalances(

@@ -1,7 +1,7 @@
 import psycopg2
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.internal_context import REGISTER_UPDATE
@@ -11,8 +11,7 @@ from .common import BackflushCommon
 @tagged("post_install", "-at_install")
 class TestConfiguration(BackflushCommon):
     def test_missing_configuration_names_every_gap_and_posts_nothing(self):
-        self._receive(self.component_a, 200)
-        self._receive(self.component_b, 110)
+        self._buy_textbook_materials()
         self.finished_categ.property_backflush_conversion_account_id = False
         self.component_b.standard_price = 0.0
         self.company.backflush_journal_id = False
@@ -93,15 +92,9 @@ class TestConfiguration(BackflushCommon):
             production.button_mark_done()
 
     def test_lot_correction_on_a_done_order_is_allowed(self):
-        self.finished.tracking = "lot"
         self._receive(self.component_a, 20)
         self._receive(self.component_b, 10)
-        production = self._make_mo(2)
-        form = Form(production)
-        form.qty_producing = 2
-        production = form.save()
-        production.action_generate_serial()
-        self._mark_done(production)
+        production = self._complete_in_a_lot(2)
         production.action_toggle_is_locked()
         other_lot = self.env["stock.lot"].create(
             {"name": "LOT-B", "product_id": self.finished.id, "company_id": self.company.id}

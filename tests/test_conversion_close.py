@@ -2,55 +2,26 @@ from datetime import timedelta
 
 from lxml import etree
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import date_utils
 
-from .common import BackflushCommon
+from .common import ConversionCloseCommon
 
 
 @tagged("post_install", "-at_install")
-class TestConversionClose(BackflushCommon):
-    """Period close of conversion costs at 1/1000 of Horngren's example (BACKFLUSH.md §7):
-    conversion costs incurred 1,260, 100 units completed at a conversion standard of 12,
-    99 shipped."""
+class TestConversionClose(ConversionCloseCommon):
+    """Close Conversion Costs at 1/1000 of Horngren's example: conversion costs incurred
+    1,260, 100 units completed at a conversion standard of 12, 99 shipped."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.control = cls._make_account("BF.CTL", "Conversion costs control", "expense")
-        cls.accrued = cls._make_account("BF.ACR", "Accrued wages and overhead", "liability_current")
-        cls.today = fields.Date.context_today(cls.env["mrp.backflush.posting"])
         cls.month_start = date_utils.start_of(cls.today, "month")
         cls.month_end = cls.today  # a close may not end in the future
 
     # ---- helpers -----------------------------------------------------------
-
-    def _incur_conversion(self, amount, date=None):
-        """Actual labour and overhead: Dr Control / Cr accrued liabilities."""
-        entry = self.env["account.move"].create(
-            {
-                "move_type": "entry",
-                "journal_id": self.company_data["default_journal_misc"].id,
-                "date": date or self.today,
-                "line_ids": [
-                    Command.create({"account_id": self.control.id, "debit": amount}),
-                    Command.create({"account_id": self.accrued.id, "credit": amount}),
-                ],
-            }
-        )
-        entry.action_post()
-        return entry
-
-    def _buy_textbook_materials(self):
-        self._receive(self.component_a, 200)
-        self._receive(self.component_b, 110)
-
-    def _complete(self, quantity=100):
-        production = self._make_mo(quantity)
-        self._mark_done(production)
-        return production
 
     def _wizard(self, date_from=None, date_to=None, disposition=None, target=None):
         form = Form(self.env["mrp.backflush.conversion.close.wizard"])
@@ -100,8 +71,7 @@ class TestConversionClose(BackflushCommon):
     def test_textbook_completion_close_to_cogs(self):
         """Variant A: Dr Applied 1,200, Dr COGS 60 / Cr Control 1,260."""
         self._incur_conversion(1260.0)
-        self._buy_textbook_materials()
-        self._complete(100)
+        self._complete_textbook_units()
         self.assertAmount(self._range_balance(self.applied), -1200.0, "applied before")
 
         wizard = self._wizard()
@@ -158,8 +128,7 @@ class TestConversionClose(BackflushCommon):
         """Variant B: Dr Applied 1,188, Dr COGS 72 / Cr Control 1,260."""
         self.finished_categ.property_backflush_trigger = "shipment"
         self._incur_conversion(1260.0)
-        self._buy_textbook_materials()
-        self._complete(100)
+        self._complete_textbook_units()
         self._deliver(self.finished, 99)
         self.assertAmount(self._range_balance(self.applied), -1188.0, "applied before")
 
@@ -181,8 +150,7 @@ class TestConversionClose(BackflushCommon):
 
     def test_over_applied_credits_variance_account(self):
         self._incur_conversion(1100.0)
-        self._buy_textbook_materials()
-        self._complete(100)
+        self._complete_textbook_units()
 
         wizard = self._wizard(disposition="variance", target=self.production_variance)
         self.assertAmount(wizard.difference, -100.0, "over-applied")
@@ -235,8 +203,7 @@ class TestConversionClose(BackflushCommon):
 
     def test_preview_lists_why_it_cannot_post_and_previews_nothing(self):
         self._incur_conversion(1260.0)
-        self._buy_textbook_materials()
-        self._complete(100)
+        self._complete_textbook_units()
         form = Form(self.env["mrp.backflush.conversion.close.wizard"])
         form.date_from = self.month_start
         form.date_to = self.month_end
@@ -267,8 +234,7 @@ class TestConversionClose(BackflushCommon):
 
     def test_preview_equals_posted_entry(self):
         self._incur_conversion(1260.0)
-        self._buy_textbook_materials()
-        self._complete(100)
+        self._complete_textbook_units()
         wizard = self._wizard()
         preview = sorted(
             (line.account_id.id, line.debit, line.credit) for line in wizard.preview_line_ids
@@ -294,8 +260,7 @@ class TestConversionClose(BackflushCommon):
         before = self.month_start - timedelta(days=1)
         self._incur_conversion(500.0, date=before)
         self._incur_conversion(1260.0)
-        self._buy_textbook_materials()
-        self._complete(100)
+        self._complete_textbook_units()
         wizard = self._wizard()
         self.assertAmount(wizard.control_total, 1260.0, "control total")
         wizard.action_post()
@@ -305,8 +270,7 @@ class TestConversionClose(BackflushCommon):
 
     def test_second_close_of_same_range_posts_nothing(self):
         self._incur_conversion(1260.0)
-        self._buy_textbook_materials()
-        self._complete(100)
+        self._complete_textbook_units()
         first = self._close()
         posting = self._close_postings()
         self._incur_conversion(40.0)  # something to close again
@@ -321,8 +285,7 @@ class TestConversionClose(BackflushCommon):
 
     def test_overlapping_range_refused(self):
         self._incur_conversion(1260.0)
-        self._buy_textbook_materials()
-        self._complete(100)
+        self._complete_textbook_units()
         self._close(date_from=self.month_start, date_to=self.today)
         posting = self._close_postings()
 
@@ -388,16 +351,16 @@ class TestConversionClose(BackflushCommon):
     # ---- nothing stranded ---------------------------------------------------------------
 
     def test_costs_booked_late_into_a_closed_range_are_closed_next_time(self):
-        """Issue: ledger integrity, 1.5. Costs booked into a closed range after its close
-        are closed by the next close, on lines of their own."""
+        """Nothing is stranded: costs booked into a closed range after its close are
+        closed by the next close, on lines of their own (left over from periods already
+        closed), so the control account still ends at zero."""
         previous_end = self.month_start - timedelta(days=1)
         previous_start = date_utils.start_of(previous_end, "month")
         self._incur_conversion(1000.0, date=previous_start)
         self._close(date_from=previous_start, date_to=previous_end)
         self._incur_conversion(300.0, date=previous_end)  # booked late into the closed range
         self._incur_conversion(1260.0)
-        self._buy_textbook_materials()
-        self._complete(100)
+        self._complete_textbook_units()
 
         wizard = self._wizard()
         self.assertAmount(wizard.earlier_difference, 300.0, "left over")

@@ -1,18 +1,18 @@
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import date_utils
 
 from ..models.internal_context import REGISTER_UPDATE
 from ..models.mrp_backflush_period_close import CloseRequest
-from .common import BackflushCommon
+from .common import ConversionCloseCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDeferredPosting(BackflushCommon):
-    """Deferred posting (issue: accounting nearly free): closing an order or validating
-    a delivery records a Pending posting; the scheduled action posts it exactly once,
-    as the event would have been posted."""
+class TestDeferredPosting(ConversionCloseCommon):
+    """Deferred posting, so that the shop floor closes orders at the cost of the stock
+    moves alone: closing an order or validating a delivery records a Pending posting;
+    the scheduled action posts it exactly once, as the event would have been posted."""
 
     def setUp(self):
         super().setUp()
@@ -101,31 +101,19 @@ class TestDeferredPosting(BackflushCommon):
 
     def test_conversion_close_posts_pending_postings_first(self):
         production = self._complete(10)
-        control = self._make_account("BF.CTL", "Conversion costs control", "expense")
-        accrued = self._make_account("BF.ACR", "Accrued wages", "liability_current")
-        incurred = self.env["account.move"].create(
-            {
-                "journal_id": self.company_data["default_journal_misc"].id,
-                "line_ids": [
-                    Command.create({"account_id": control.id, "debit": 130.0}),
-                    Command.create({"account_id": accrued.id, "credit": 130.0}),
-                ],
-            }
-        )
-        incurred.action_post()
-        today = fields.Date.context_today(self.Posting)
+        self._incur_conversion(130.0)
         request = CloseRequest(
             company_id=self.company,
-            date_from=date_utils.start_of(today, "month"),
-            date_to=today,
-            control_account_ids=control,
+            date_from=date_utils.start_of(self.today, "month"),
+            date_to=self.today,
+            control_account_ids=self.control,
             applied_account_ids=self.applied,
             target_account_id=self.production_variance,
         )
         self.env["mrp.backflush.period.close"]._post_close(request)
         self.assertEqual(production.backflush_posting_ids[:1].state, "posted")
         self.assertAmount(self._balance(self.applied), 0.0, "the 120 applied is closed")
-        self.assertAmount(self._balance(control), 0.0, "the 130 incurred is closed")
+        self.assertAmount(self._balance(self.control), 0.0, "the 130 incurred is closed")
         self.assertAmount(self._balance(self.production_variance), 10.0, "under-applied")
 
     def test_delivery_is_pending_then_posted_and_its_return_mirrors_it(self):

@@ -9,13 +9,6 @@ class TestReconciliation(BackflushCommon):
     """The reconciliation check at 1/1000 of Horngren's example: 1,950 of materials
     bought, 100 units completed at standard (19 of material each)."""
 
-    def _complete_textbook_units(self):
-        self._receive(self.component_a, 200)
-        self._receive(self.component_b, 110)
-        production = self._make_mo(100)
-        self._mark_done(production)
-        return production
-
     def _model(self, user=None):
         model = self.env["mrp.backflush.reconciliation"]
         if user:

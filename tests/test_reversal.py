@@ -28,10 +28,6 @@ class TestReversal(BackflushCommon):
         unbuild.action_unbuild()
         return unbuild
 
-    def _buy_materials(self):
-        self._receive(self.component_a, 210)
-        self._receive(self.component_b, 100)
-
     def _complete_with_over_consumption(self):
         production = self._make_mo(100)
         self._produce(production, 100, consumed={self.component_a: 210})
@@ -39,7 +35,7 @@ class TestReversal(BackflushCommon):
         return production
 
     def test_full_unbuild_mirrors_original_amounts_after_a_price_change(self):
-        self._buy_materials()
+        self._buy_textbook_materials(a=210, b=100)
         before = self._balances()
         production = self._complete_with_over_consumption()
         completion = production.backflush_posting_ids
@@ -71,7 +67,7 @@ class TestReversal(BackflushCommon):
         self.assertFalse(self._balance(self.production_cost), "no Odoo unbuild entry")
 
     def test_partial_unbuilds_share_the_completion(self):
-        self._buy_materials()
+        self._buy_textbook_materials(a=210, b=100)
         production = self._complete_with_over_consumption()
         completion = production.backflush_posting_ids
 
@@ -141,7 +137,7 @@ class TestReversal(BackflushCommon):
 
     def test_unbuild_under_shipment_mirrors_the_usage_variance_only(self):
         self.finished_categ.property_backflush_trigger = "shipment"
-        self._buy_materials()
+        self._buy_textbook_materials(a=210, b=100)
         before = self._balances()
         production = self._complete_with_over_consumption()
         self.assertEntryBalances(

@@ -10,10 +10,7 @@ class TestScrap(BackflushCommon):
 
     def setUp(self):
         super().setUp()
-        self._receive(self.component_a, 220)  # 20 left after the order
-        self._receive(self.component_b, 120)
-        self.production = self._make_mo(100)
-        self._mark_done(self.production)
+        self.production = self._complete_textbook_units(a=220, b=120)  # 20 A, 20 B left
 
     def _wizard(self, lines, production=None, **values):
         form = Form(

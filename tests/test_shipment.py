@@ -1,5 +1,5 @@
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common import BackflushCommon
 
@@ -13,13 +13,24 @@ class TestShipment(BackflushCommon):
         super().setUpClass()
         cls.finished_categ.property_backflush_trigger = "shipment"
 
-    def _complete_textbook_units(self):
-        # 1,950 of materials bought, 100 units completed at standard consumption.
-        self._receive(self.component_a, 200)
-        self._receive(self.component_b, 110)
-        production = self._make_mo(100)
-        self._mark_done(production)
-        return production
+    def _move_done(self, name, quantity, source, destination):
+        """A stock move of ``quantity`` finished units done outside a transfer."""
+        move = self.env["stock.move"].create(
+            {
+                "name": name,
+                "product_id": self.finished.id,
+                "product_uom_qty": quantity,
+                "product_uom": self.finished.uom_id.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            }
+        )
+        move._action_confirm()
+        move._action_assign()
+        move.quantity = quantity
+        move.picked = True
+        move._action_done()
+        return move
 
     def test_completion_posts_nothing_without_variance(self):
         production = self._complete_textbook_units()
@@ -34,11 +45,7 @@ class TestShipment(BackflushCommon):
         self.assertFalse(self._balance(self.fg))
 
     def test_completion_posts_usage_variance_only(self):
-        self._receive(self.component_a, 210)
-        self._receive(self.component_b, 100)
-        production = self._make_mo(100)
-        self._produce(production, 100, consumed={self.component_a: 210})
-        self._mark_done(production)
+        production = self._complete_textbook_units(consumed={self.component_a: 210}, a=210, b=100)
 
         entry = self._backflush_entries(production)
         self.assertEntryBalances(entry, {self.rip: -70.0, self.usage_variance: 70.0})
@@ -177,20 +184,7 @@ class TestShipment(BackflushCommon):
     def test_return_without_origin_uses_todays_standard(self):
         self._complete_textbook_units()
         customers = self.env.ref("stock.stock_location_customers")
-        move = self.env["stock.move"].create(
-            {
-                "name": "unannounced return",
-                "product_id": self.finished.id,
-                "product_uom_qty": 2,
-                "product_uom": self.finished.uom_id.id,
-                "location_id": customers.id,
-                "location_dest_id": self.stock_location.id,
-            }
-        )
-        move._action_confirm()
-        move.quantity = 2
-        move.picked = True
-        move._action_done()
+        move = self._move_done("unannounced return", 2, customers, self.stock_location)
 
         entry = move.account_move_ids
         self.assertEntryBalances(
@@ -204,20 +198,7 @@ class TestShipment(BackflushCommon):
         self._complete_textbook_units()
         suppliers = self.env.ref("stock.stock_location_suppliers")
         customers = self.env.ref("stock.stock_location_customers")
-        dropship = self.env["stock.move"].create(
-            {
-                "name": "dropship",
-                "product_id": self.finished.id,
-                "product_uom_qty": 1,
-                "product_uom": self.finished.uom_id.id,
-                "location_id": suppliers.id,
-                "location_dest_id": customers.id,
-            }
-        )
-        dropship._action_confirm()
-        dropship.quantity = 1
-        dropship.picked = True
-        dropship._action_done()
+        dropship = self._move_done("dropship", 1, suppliers, customers)
         self.assertFalse(dropship.account_move_ids.backflush_posting_ids)
         self.assertFalse(
             dropship.account_move_ids.line_ids.filtered(
@@ -247,21 +228,9 @@ class TestShipment(BackflushCommon):
         other = self.env["stock.warehouse"].create(
             {"name": "Second warehouse", "code": "WH2", "company_id": self.company.id}
         )
-        move = self.env["stock.move"].create(
-            {
-                "name": "to the second warehouse",
-                "product_id": self.finished.id,
-                "product_uom_qty": 5,
-                "product_uom": self.finished.uom_id.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": other.lot_stock_id.id,
-            }
+        move = self._move_done(
+            "to the second warehouse", 5, self.stock_location, other.lot_stock_id
         )
-        move._action_confirm()
-        move._action_assign()
-        move.quantity = 5
-        move.picked = True
-        move._action_done()
         self.assertEqual(move.state, "done")
         self.assertFalse(move.account_move_ids)
         self.assertFalse(
@@ -270,15 +239,8 @@ class TestShipment(BackflushCommon):
         self.assertAmount(self._balance(self.rip), 1950.0, "RIP untouched")
 
     def test_lot_change_on_a_done_delivery_posts_nothing_more(self):
-        self.finished.tracking = "lot"
-        self._receive(self.component_a, 200)
-        self._receive(self.component_b, 110)
-        production = self._make_mo(10)
-        form = Form(production)
-        form.qty_producing = 10
-        production = form.save()
-        production.action_generate_serial()
-        self._mark_done(production)
+        self._buy_textbook_materials()
+        self._complete_in_a_lot(10)
         picking = self._deliver(self.finished, 4)
         other_lot = self.env["stock.lot"].create(
             {"name": "LOT-OTHER", "product_id": self.finished.id, "company_id": self.company.id}
@@ -304,7 +266,8 @@ class TestShipment(BackflushCommon):
 @tagged("post_install", "-at_install")
 class TestShipmentOtherMovements(BackflushCommon):
     """Under Shipment the finished goods account is never used, whatever moves the
-    finished units (issue: ledger integrity, 1.7)."""
+    finished units: their material stays in RIP and their conversion in the applied
+    account until they leave, so every movement is costed as a shipment or not at all."""
 
     @classmethod
     def setUpClass(cls):

@@ -6,9 +6,9 @@ from .common import BackflushCommon
 
 @tagged("post_install", "-at_install")
 class TestStandardRevaluation(BackflushCommon):
-    """A change of standard keeps the books on the floor (issue 17, 1). Under Shipment the
-    material of finished units on hand stays in RIP at the standards their delivery will
-    relieve; Odoo revalues the components on the shelf, not that material."""
+    """A change of standard keeps the books on the floor. Under Shipment the material of
+    finished units on hand stays in RIP at the standards their delivery will relieve;
+    Odoo revalues the components on the shelf, not that material."""
 
     @classmethod
     def setUpClass(cls):
@@ -55,13 +55,8 @@ class TestStandardRevaluation(BackflushCommon):
 
     def test_shipment_sub_assembly_change_revalues_its_own_account(self):
         self._force_trigger(self.finished_categ, "shipment")
-        sub_account = self._make_account("BF.SUB", "Sub-assemblies", "asset_current")
-        sub_categ = self._make_category(
-            "Sub-assemblies",
-            sub_account,
-            property_backflush_trigger="completion",
-            **self._backflush_account_values(),
-        )
+        sub_categ = self._make_sub_assembly_category()
+        sub_account = sub_categ.property_stock_valuation_account_id
         sub = self._make_product("Sub S", sub_categ, 5.0)  # S = 1 B at 5.00, no conversion
         sub_bom = self._make_bom(sub, [(self.component_b, 1)])
         assembly = self._make_product("Assembly Q", self.finished_categ, 12.0)

@@ -11,9 +11,9 @@ from .common import BackflushCommon
 
 @tagged("post_install", "-at_install")
 class TestStandardUpdate(BackflushCommon):
-    """The standard cost update (issue 17, 2): compute rolls the made products up from the
-    new standards of what is bought, level by level; post sets them in one go with one
-    entry; a future date schedules it; cancel reverses it exactly."""
+    """The standard cost update: compute rolls the made products up from the new
+    standards of what is bought, level by level; post sets them in one go with one entry;
+    a future date schedules it; cancel reverses it exactly."""
 
     @classmethod
     def setUpClass(cls):
@@ -387,13 +387,8 @@ class TestStandardUpdate(BackflushCommon):
         # S (Completion, its own account) = 2 B + 1.00; Q (Shipment) = 1 S + 1 A. 6 Q on
         # hand hold 6 S in BF.SUB and 6 A in RIP; 4 S on the shelf. B 5.00 -> 6.00.
         self._force_trigger(self.finished_categ, "shipment")
-        sub_account = self._make_account("BF.SUB", "Sub-assemblies", "asset_current")
-        sub_categ = self._make_category(
-            "Sub-assemblies",
-            sub_account,
-            property_backflush_trigger="completion",
-            **self._backflush_account_values(),
-        )
+        sub_categ = self._make_sub_assembly_category()
+        sub_account = sub_categ.property_stock_valuation_account_id
         sub = self._make_product("Sub S", sub_categ, 11.0, backflush_conversion_cost=1.0)
         sub_bom = self._make_bom(sub, [(self.component_b, 2)])
         top = self._make_product("Assembly Q", self.finished_categ, 18.0)

@@ -1,8 +1,11 @@
 import datetime
 
+from psycopg2.errors import ForeignKeyViolation
+
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from ..models.internal_context import REGISTER_UPDATE
 from .common import BackflushCommon
@@ -10,7 +13,9 @@ from .common import BackflushCommon
 
 @tagged("post_install", "-at_install")
 class TestIntegrity(BackflushCommon):
-    """What nobody may do to backflushed books (issue: ledger integrity, section 1)."""
+    """What nobody may do to backflushed books: undo more than was completed, empty a
+    posted entry or rewrite the register, any of which would leave the ledger apart from
+    the valuation layers."""
 
     def setUp(self):
         super().setUp()
@@ -105,8 +110,17 @@ class TestIntegrity(BackflushCommon):
         line.name = "A label may change"  # harmless fields stay editable
 
     def test_register_entry_link_restricts_deletion(self):
-        field = self.env["mrp.backflush.posting"]._fields["move_id"]
-        self.assertEqual(field.ondelete, "restrict")
+        """Past every refusal of the ORM too: the database itself keeps an entry that a
+        register record links, for a DELETE that bypasses Odoo."""
+        entry = self.completion.move_id
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaisesRegex(ForeignKeyViolation, "mrp_backflush_posting_move_id_fkey"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute("DELETE FROM account_move WHERE id = %s", [entry.id])
+        self.assertTrue(entry.exists())
+        self.assertEqual(self.completion.move_id, entry)
 
     # ---- 3. the register is append-only ----------------------------------------------
 
@@ -183,7 +197,8 @@ class TestIntegrity(BackflushCommon):
 @tagged("post_install", "-at_install")
 class TestCategorySettings(BackflushCommon):
     """Backflush settings of a category belong to accounting administrators and do not
-    change under what is still being costed (issue: ledger integrity, 1.6)."""
+    change under what is still being costed: a posting and its mirror must read the
+    same accounts."""
 
     def test_only_accounting_administrators_change_backflush_settings(self):
         mrp_admin = self._make_user("bf_settings_mrp_admin", "mrp.group_mrp_manager")
@@ -228,7 +243,7 @@ class TestCategorySettings(BackflushCommon):
 @tagged("post_install", "-at_install")
 class TestUnitsOfMeasure(BackflushCommon):
     """RIP credits equal the valuation layers' value of what was taken, whatever the
-    units (issue: ledger integrity, 1.8)."""
+    units: stock quantities and the ledger follow the valuation layers."""
 
     def test_component_stocked_in_dozens_leaves_rip_at_its_layers_value(self):
         dozen = self.env.ref("uom.product_uom_dozen")

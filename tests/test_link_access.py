@@ -7,7 +7,8 @@ from .common import BackflushCommon
 
 @tagged("post_install", "-at_install")
 class TestLinkAccess(BackflushCommon):
-    """Every link the module shows opens for the users who see it (issue 11, 3)."""
+    """Every link the module shows opens for the users who see it: a link a user cannot
+    follow is an access error on screen."""
 
     def _done_order(self):
         self._receive(self.component_a, 20)
@@ -40,9 +41,11 @@ class TestLinkAccess(BackflushCommon):
     def test_accounting_readonly_user_opens_the_order_of_a_register_line(self):
         production = self._done_order()
         auditor = self._make_user("bf_link_auditor", "account.group_account_readonly")
+        self.assertFalse(auditor.has_group("mrp.group_mrp_user"))
         posting = production.backflush_posting_ids.with_user(auditor)
-        Form(posting)
-        self._open_order_form(auditor, posting.production_id)
+        self.assertEqual(Form(posting).production_id, production)
+        form = self._open_order_form(auditor, posting.production_id)
+        self.assertEqual(form.state, "done")
 
     def test_operator_opens_the_register_line_of_an_order(self):
         production = self._done_order()

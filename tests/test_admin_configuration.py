@@ -17,7 +17,8 @@ BACKFLUSH_ACCOUNTS = (
 
 @tagged("post_install", "-at_install")
 class TestAdminConfiguration(BackflushCommon):
-    """The administrator of Community configures backflush without debug mode (issue 11, 1)."""
+    """The administrator of Community configures backflush without debug mode: the
+    standard administrator the README names reaches every setting from the menus."""
 
     @classmethod
     def setUpClass(cls):

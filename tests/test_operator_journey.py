@@ -5,7 +5,8 @@ from .common import BackflushCommon
 
 @tagged("post_install", "-at_install")
 class TestOperatorJourney(BackflushCommon):
-    """A Manufacturing / User closes orders and never meets accounting (issue 11, 2)."""
+    """A Manufacturing / User closes orders and never meets accounting: operators need
+    no accounting group."""
 
     def setUp(self):
         super().setUp()

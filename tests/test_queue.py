@@ -6,8 +6,8 @@ from .common import BackflushCommon
 
 @tagged("post_install", "-at_install")
 class TestQueue(BackflushCommon):
-    """A posting that cannot be made is queued, never lost, and posted once on retry
-    (issue: ledger integrity, section 2)."""
+    """A posting that cannot be made is queued, never lost, and posted once on retry, as
+    the event would have been posted when it happened."""
 
     def setUp(self):
         super().setUp()

@@ -6,10 +6,10 @@ from .common import BackflushCommon
 
 @tagged("post_install", "-at_install")
 class TestRoutedOrderAccess(BackflushCommon):
-    """An order with work orders and time logged, opened by the users who read the books
-    (issue 16, 1): Odoo grants the time logs (mrp.workcenter.productivity) and their loss
-    reasons to Manufacturing / User only, and the order's form loads them through its work
-    orders. The accountant and the auditor read what the form loads; they write nothing."""
+    """An order with work orders and time logged, opened by the users who read the books:
+    Odoo grants the time logs (mrp.workcenter.productivity) and their loss reasons to
+    Manufacturing / User only, and the order's form loads them through its work orders.
+    The accountant and the auditor read what the form loads; they write nothing."""
 
     @classmethod
     def setUpClass(cls):

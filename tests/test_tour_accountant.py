@@ -17,7 +17,8 @@ class TestTourAccountant(BackflushCommon, HttpCase):
         self._log_time(production, 90)
         self._mark_done(production)
         # Backflush Costing / Accountant alone: no Manufacturing, inventory or accounting
-        # administrator rights. The order is routed, with time logged (issue 16, 1).
+        # administrator rights. The order is routed, with time logged: its form loads the
+        # work orders' time logs, which Odoo grants to Manufacturing / User only.
         accountant = self._make_user(
             "bf_tour_accountant", "mrp_backflush.group_backflush_accountant"
         )

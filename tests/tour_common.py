@@ -5,7 +5,8 @@ from odoo.tests import HttpCase, new_test_user
 
 
 class BackflushTourCommon(HttpCase):
-    """Browser tours run as the module's users, not as the superuser (issue 11, 4)."""
+    """Browser tours run as the module's users, not as the superuser: a tour passes only
+    if the rights the README gives each role are enough for what that role does."""
 
     @classmethod
     def setUpClass(cls):

@@ -27,7 +27,7 @@ CENT = D("0.01")
 
 
 def z_standard(x_price, y_price=D(4), y_account="RIP"):
-    """Z = 3 X + 1 Y (the issue's example): X 6.00, Y 4.00, material 22.00 a unit."""
+    """Z = 3 X + 1 Y: X 6.00, Y 4.00, material 22.00 a unit."""
     return UnitStandard(
         (
             ComponentStandard("X", D(3), x_price, "RIP"),

@@ -18,14 +18,7 @@ from .event import NO_ENTRY, NO_FIGURES, Event
 from .lines import condensed
 from .money import compare, is_zero, round_money, to_decimal
 from .readiness import required_accounts
-from .rework import (
-    PART_ADDED,
-    PART_RETURNED,
-    PART_SCRAPPED,
-    Rework,
-    ReworkPart,
-    rework_entry,
-)
+from .rework import PART_ADDED, PART_RETURNED, PART_SCRAPPED, Rework, ReworkPart, rework_entry
 from .serialize import from_data, to_data
 from .scrap import Scrap, ScrappedComponent, ScrappedFinished, scrap_entry
 from .reconciliation import (
@@ -63,10 +56,7 @@ from .checks import (
     RoundingResidueTooLarge,
     UnbalancedEntry,
 )
-from .entry import (
-    Entry,
-    EntryLine,
-)
+from .entry import Entry, EntryLine
 from .kinds import (
     EVENT_ADJUSTMENT,
     EVENT_COMPLETION,

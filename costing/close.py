@@ -12,30 +12,12 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
 
-from .checks import (
-    InvalidValue,
-    check_amounts,
-)
-from .entry import (
-    Entry,
-    EntryLine,
-)
+from .checks import InvalidValue, check_amounts
+from .entry import Entry, EntryLine
 from .event import NO_FIGURES
-from .kinds import (
-    CONVERSION,
-    CONVERSION_CONTROL,
-    PRODUCTION_VARIANCE,
-    ZERO,
-    AccountKey,
-)
-from .money import (
-    check_rounding,
-    round_money,
-    total,
-)
-from .values import (
-    CompletionSummary,
-)
+from .kinds import CONVERSION, CONVERSION_CONTROL, PRODUCTION_VARIANCE, ZERO, AccountKey
+from .money import check_rounding, round_money, total
+from .values import CompletionSummary
 
 
 def _frozen_balances(owner: object, name: str) -> None:

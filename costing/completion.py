@@ -16,14 +16,8 @@ the by-products (against production variance); that entry may be empty.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .checks import (
-    ComponentConflict,
-    InvalidValue,
-)
-from .entry import (
-    Entry,
-    EntryLine,
-)
+from .checks import ComponentConflict, InvalidValue
+from .entry import Entry, EntryLine
 from .kinds import (
     BYPRODUCT,
     CLEARING,
@@ -40,16 +34,8 @@ from .kinds import (
     ProductKey,
 )
 from .lines import optional_line, rounding_line
-from .money import (
-    round_money,
-    total,
-)
-from .values import (
-    Completion,
-    CompletionResult,
-    CompletionSummary,
-    Consumption,
-)
+from .money import round_money, total
+from .values import Completion, CompletionResult, CompletionSummary, Consumption
 
 
 @dataclass(frozen=True)

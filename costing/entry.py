@@ -8,9 +8,7 @@ from decimal import Decimal
 
 from .checks import InvalidValue, UnbalancedEntry, check_decimal, freeze_tuple
 from .kinds import LINE_KINDS, ZERO, AccountKey, ProductKey
-from .money import (
-    total,
-)
+from .money import total
 
 
 @dataclass(frozen=True)

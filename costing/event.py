@@ -11,21 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .checks import (
-    InvalidValue,
-    check_decimal,
-)
-from .entry import (
-    Entry,
-)
-from .kinds import (
-    EVENT_KINDS,
-    TRIGGER_NONE,
-    TRIGGERS,
-)
-from .values import (
-    CompletionSummary,
-)
+from .checks import InvalidValue, check_decimal
+from .entry import Entry
+from .kinds import EVENT_KINDS, TRIGGER_NONE, TRIGGERS
+from .values import CompletionSummary
 
 RecordId = int
 """The id of an Odoo record (0 or None: no record)."""

@@ -3,28 +3,11 @@ rounding line that makes separately rounded lines balance."""
 
 from decimal import Decimal
 
-from .checks import (
-    InvalidValue,
-    RoundingResidueTooLarge,
-)
-from .entry import (
-    Entry,
-    EntryLine,
-)
-from .kinds import (
-    CONVERSION,
-    MATERIAL,
-    ROUNDING,
-    AccountKey,
-    ProductKey,
-)
-from .money import (
-    round_money,
-    total,
-)
-from .values import (
-    UnitStandard,
-)
+from .checks import InvalidValue, RoundingResidueTooLarge
+from .entry import Entry, EntryLine
+from .kinds import CONVERSION, MATERIAL, ROUNDING, AccountKey, ProductKey
+from .money import round_money, total
+from .values import UnitStandard
 
 
 def optional_line(

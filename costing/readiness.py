@@ -1,6 +1,12 @@
-from .checks import (
-    InvalidValue,
-)
+"""What a product category under a backflush trigger must have set, as one table.
+
+The category form's required fields, the order's configuration banner, the posting path's
+refusal (or its Failed posting) and the tests all read ``required_accounts``: a trigger's
+accounts, named by the line kind each one receives. The shell maps a kind to the
+category's account field (models/mrp_backflush_readiness.py).
+"""
+
+from .checks import InvalidValue
 from .kinds import (
     CLEARING,
     CONVERSION,
@@ -12,15 +18,6 @@ from .kinds import (
     TRIGGER_SHIPMENT,
     USAGE_VARIANCE,
 )
-
-"""What a product category under a backflush trigger must have set, as one table.
-
-The category form's required fields, the order's configuration banner, the posting path's
-refusal (or its Failed posting) and the tests all read ``required_accounts``: a trigger's
-accounts, named by the line kind each one receives. The shell maps a kind to the
-category's account field (models/mrp_backflush_readiness.py).
-"""
-
 
 # Every trigger posts conversion applied, usage and production variances, and may meet
 # scrap at any time (Odoo's Scrap button is always there), so its Scrap Variance account

@@ -17,25 +17,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .checks import (
-    InvalidValue,
-    check_amounts,
-    check_decimal,
-)
-from .kinds import (
-    MATERIAL,
-    ZERO,
-    AccountKey,
-    ProductKey,
-)
+from .checks import InvalidValue, check_amounts, check_decimal
+from .kinds import MATERIAL, ZERO, AccountKey, ProductKey
 from .lines import standard_credits
-from .money import (
-    check_rounding,
-    round_money,
-)
-from .values import (
-    UnitStandard,
-)
+from .money import check_rounding, round_money
+from .values import UnitStandard
 
 
 def finished_material(

@@ -13,29 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from .checks import (
-    InvalidValue,
-)
-from .entry import (
-    Entry,
-    EntryLine,
-)
+from .checks import InvalidValue
+from .entry import Entry, EntryLine
 from .event import NO_FIGURES
-from .kinds import (
-    MATERIAL,
-    REVALUATION,
-    ZERO,
-    AccountKey,
-    ProductKey,
-)
-from .money import (
-    check_rounding,
-    total,
-)
+from .kinds import MATERIAL, REVALUATION, ZERO, AccountKey, ProductKey
+from .money import check_rounding, total
 from .reconciliation import FinishedOnHand, held_material
-from .values import (
-    CompletionSummary,
-)
+from .values import CompletionSummary
 
 HELD_MATERIAL = "held_material"
 """Label of the lines that revalue the material held for finished units on hand."""

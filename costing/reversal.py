@@ -8,25 +8,11 @@ original up to those rounding quanta.
 
 from decimal import Decimal
 
-from .checks import (
-    InvalidValue,
-    check_decimal,
-    checked_items,
-)
-from .entry import (
-    Entry,
-    EntryLine,
-)
-from .kinds import (
-    PRODUCTION_VARIANCE,
-    ZERO,
-    AccountKey,
-)
+from .checks import InvalidValue, check_decimal, checked_items
+from .entry import Entry, EntryLine
+from .kinds import PRODUCTION_VARIANCE, ZERO, AccountKey
 from .lines import optional_line, rounding_line
-from .money import (
-    check_rounding,
-    round_money,
-)
+from .money import check_rounding, round_money
 
 
 def _mirrored(line: EntryLine, share: Decimal, rounding: Decimal) -> list[EntryLine]:

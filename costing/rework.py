@@ -19,25 +19,10 @@ entry balances exactly.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .checks import (
-    InvalidValue,
-    check_decimal,
-    freeze_tuple,
-)
-from .entry import (
-    Entry,
-    EntryLine,
-)
-from .kinds import (
-    MATERIAL,
-    REWORK_VARIANCE,
-    SCRAP_VARIANCE,
-    AccountKey,
-)
-from .money import (
-    round_money,
-    total,
-)
+from .checks import InvalidValue, check_decimal, freeze_tuple
+from .entry import Entry, EntryLine
+from .kinds import MATERIAL, REWORK_VARIANCE, SCRAP_VARIANCE, AccountKey
+from .money import round_money, total
 from .values import ValuedQuantity
 
 PART_ADDED = "add"
@@ -60,7 +45,7 @@ class ReworkPart(ValuedQuantity):
 
     quantity_may_be_zero = False
 
-    def __post_init__(self) -> None:
+    def __post_init__(self) -> None:  # pylint: disable=missing-return
         super().__post_init__()
         if self.direction not in PART_DIRECTIONS:
             raise InvalidValue(

@@ -11,9 +11,7 @@ refused with the chain that closes the cycle.
 
 from collections.abc import Hashable, Iterable, Mapping
 
-from .checks import (
-    CostingError,
-)
+from .checks import CostingError
 
 
 class BomCycle(CostingError):

@@ -12,15 +12,8 @@ their sum, so the entry balances exactly.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .checks import (
-    InvalidValue,
-    check_decimal,
-    freeze_tuple,
-)
-from .entry import (
-    Entry,
-    EntryLine,
-)
+from .checks import InvalidValue, check_decimal, freeze_tuple
+from .entry import Entry, EntryLine
 from .kinds import (
     FINISHED,
     MATERIAL,
@@ -31,13 +24,8 @@ from .kinds import (
     AccountKey,
 )
 from .lines import standard_credits
-from .money import (
-    total,
-)
-from .values import (
-    UnitStandard,
-    ValuedQuantity,
-)
+from .money import total
+from .values import UnitStandard, ValuedQuantity
 
 
 @dataclass(frozen=True)

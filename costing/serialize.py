@@ -12,9 +12,7 @@ import datetime
 from decimal import Decimal
 from types import MappingProxyType
 
-from .checks import (
-    InvalidValue,
-)
+from .checks import InvalidValue
 from .rework import Rework, ReworkPart
 from .scrap import Scrap, ScrappedComponent, ScrappedFinished
 from .shipment import Shipment, ShipmentAccounts
@@ -92,4 +90,3 @@ def from_data(data):
         fields = {name: from_data(item) for name, item in data["fields"].items()}
         return VALUE_TYPES[data["value"]](**fields)
     raise InvalidValue(f"not stored costing data: {data!r}")
-

@@ -14,31 +14,13 @@ separately go to a 'rounding' line on the production variance account.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .checks import (
-    InvalidValue,
-    check_decimal,
-)
-from .entry import (
-    Entry,
-    EntryLine,
-)
-from .kinds import (
-    OUTPUT,
-    PRODUCTION_VARIANCE,
-    ZERO,
-    AccountKey,
-    ProductKey,
-)
+from .checks import InvalidValue, check_decimal
+from .entry import Entry, EntryLine
+from .kinds import OUTPUT, PRODUCTION_VARIANCE, ZERO, AccountKey, ProductKey
 from .lines import optional_line, rounding_line, standard_credits
-from .money import (
-    round_money,
-    total,
-)
+from .money import round_money, total
 from .summary import summarize
-from .values import (
-    CompletionSummary,
-    UnitStandard,
-)
+from .values import CompletionSummary, UnitStandard
 
 
 @dataclass(frozen=True)

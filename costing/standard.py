@@ -4,25 +4,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .checks import (
-    ComponentConflict,
-    InvalidValue,
-    KitTooDeep,
-    check_decimal,
-)
-from .kinds import (
-    ProductKey,
-)
-from .money import (
-    total,
-)
-from .values import (
-    Bom,
-    BomLine,
-    ComponentStandard,
-    Operation,
-    UnitStandard,
-)
+from .checks import ComponentConflict, InvalidValue, KitTooDeep, check_decimal
+from .kinds import ProductKey
+from .money import total
+from .values import Bom, BomLine, ComponentStandard, Operation, UnitStandard
 
 MAX_KIT_DEPTH = 20
 """Kits nested deeper than this are refused (a cycle shows up as infinite depth)."""

@@ -1,9 +1,7 @@
-from .checks import (
-    InvalidValue,
-)
-from .entry import (
-    Entry,
-)
+"""Key figures read back from the lines of an entry."""
+
+from .checks import InvalidValue
+from .entry import Entry
 from .kinds import (
     BYPRODUCT,
     CLEARING,
@@ -15,11 +13,7 @@ from .kinds import (
     ROUNDING,
     USAGE_VARIANCE,
 )
-from .values import (
-    CompletionSummary,
-)
-
-"""Key figures read back from the lines of an entry."""
+from .values import CompletionSummary
 
 
 def summarize(entry: Entry) -> CompletionSummary:

@@ -12,29 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .checks import (
-    CostingError,
-    InvalidValue,
-    check_decimal,
-    freeze_tuple,
-)
-from .entry import (
-    Entry,
-    EntryLine,
-)
-from .kinds import (
-    ZERO,
-    AccountKey,
-)
-from .money import (
-    check_rounding,
-    total,
-)
+from .checks import CostingError, InvalidValue, check_decimal, freeze_tuple
+from .entry import Entry, EntryLine
+from .kinds import ZERO, AccountKey
+from .money import check_rounding, total
 from .reversal import reversal_entry
-from .values import (
-    Consumption,
-    UnitStandard,
-)
+from .values import Consumption, UnitStandard
 
 
 class UnbuildTooLarge(CostingError):

@@ -18,21 +18,27 @@ server logged meanwhile. Medians over the repetitions. Asserts nothing about tim
         --deadline EPOCH [--orders 40] [--clients 2,4,8] [--repeat 3]
 """
 
-import argparse
 import re
 import statistics
 import sys
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime
-from pathlib import Path
 
 import psycopg2
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import stress  # noqa: E402  (tools/stress.py, beside this file)
+from stresslib.client import Client, Context, driver_parser, wait_for_server
+from stresslib.plant import (
+    category_accounts,
+    confirmed_orders,
+    ensure_company,
+    find_plant_location,
+    made_components,
+    made_product,
+    stock_components,
+)
+from stresslib.race import Tally
+from stresslib.report import write_closing
+from stresslib.serverlog import conflicts_within, log_time
 
 COMPONENTS = 5
 PHASES = ("floor", "once", "deferred")
@@ -48,16 +54,8 @@ REQUEST_LINE = re.compile(
 
 def build_plant(admin, name, valuation, trigger, accounts):
     """A finished product of COMPONENTS components; returns (product, bom, components)."""
-    rip = stress.account(admin, f"CONC.{name}.RIP", "asset_current")
-    components_category = admin.call(
-        "product.category",
-        "create",
-        {
-            "name": f"Concurrency {name} components",
-            "property_cost_method": "standard",
-            "property_valuation": valuation,
-            "property_stock_valuation_account_id": rip,
-        },
+    components = made_components(
+        admin, f"Concurrency {name}", valuation, f"CONC.{name}.RIP", COMPONENTS, 2.0
     )
     finished_values = {
         "name": f"Concurrency {name} finished",
@@ -73,20 +71,7 @@ def build_plant(admin, name, valuation, trigger, accounts):
             [finished_category],
             {"property_backflush_trigger": trigger},
         )
-    components = admin.call(
-        "product.product",
-        "create",
-        [
-            {
-                "name": f"Concurrency {name} component {index}",
-                "is_storable": True,
-                "categ_id": components_category,
-                "standard_price": 2.0 + index,
-            }
-            for index in range(COMPONENTS)
-        ],
-    )
-    return stress.made_product(
+    return made_product(
         admin, f"Concurrency {name} finished", finished_category, components, 40.0, 5.0
     )
 
@@ -96,9 +81,9 @@ def set_up(ctx, admin, per_phase_kind):
     for the floor, twice as many for the backflushed plant (at once and deferred):
     {"floor": [ids], "backflush": [ids]}."""
     fixes = []
-    stress.ensure_company(admin, fixes)
-    accounts = stress.category_accounts(admin)
-    location = stress.find_plant_location(admin)
+    ensure_company(admin, fixes)
+    accounts = category_accounts(admin)
+    location = find_plant_location(admin)
     orders = {}
     for name, valuation, trigger in (
         ("floor", "manual_periodic", "none"),
@@ -106,18 +91,17 @@ def set_up(ctx, admin, per_phase_kind):
     ):
         plant = build_plant(admin, name, valuation, trigger, accounts)
         plant.location = location
-        stress.stock_components(admin, plant)
+        stock_components(admin, plant)
         total = per_phase_kind * (1 if name == "floor" else 2)
         ids = []
         for start in range(0, total, 50):
-            ids += stress.confirmed_orders(admin, plant, [1] * min(50, total - start))
+            ids += confirmed_orders(admin, plant, [1] * min(50, total - start))
         orders[name] = ids
     return orders
 
 
 def set_posting_mode(admin, mode):
-    company = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
-    admin.call("res.company", "write", [company], {"backflush_posting_mode": mode})
+    admin.call("res.company", "write", [admin.company_id()], {"backflush_posting_mode": mode})
 
 
 class WaitSampler(threading.Thread):
@@ -160,7 +144,7 @@ def run_phase(ctx, orders, clients):
     Counter of messages, (start, end), WaitSampler)."""
     queue = list(orders)
     lock = threading.Lock()
-    kinds, messages = Counter(), Counter()
+    tally = Tally()
     barrier = threading.Barrier(clients + 1)
 
     def take():
@@ -168,19 +152,12 @@ def run_phase(ctx, orders, clients):
             return queue.pop() if queue else None
 
     def body():
-        client = stress.Client(ctx)
+        client = Client(ctx)
         barrier.wait()
         while (order := take()) is not None and not ctx.expired():
-            try:
-                client.call("mrp.production", "button_mark_done", [order])
-            except Exception as error:  # every outcome is counted
-                kind, message = stress.classify(error)
-            else:
-                kind, message = "ok", None
-            with lock:
-                kinds[kind] += 1
-                if message:
-                    messages[f"{kind}: {message}"] += 1
+            tally.attempt(
+                lambda order=order: client.call("mrp.production", "button_mark_done", [order])
+            )
 
     threads = [threading.Thread(target=body, daemon=True) for _ in range(clients)]
     for thread in threads:
@@ -194,19 +171,7 @@ def run_phase(ctx, orders, clients):
     ended = time.time()
     sampler.stop.set()
     sampler.join()
-    return ended - started, kinds, messages, (started, ended), sampler
-
-
-def count_conflicts(path, windows):
-    """Conflicts the server logged within each (start, end) of ``windows``."""
-    counts = [0] * len(windows)
-    rows = [stress.Row(index, "") for index in range(len(windows))]
-    for row, window in zip(rows, windows, strict=True):
-        row.window = window
-    if path:
-        stress.count_conflicts(path, rows)
-        counts = [row.conflicts for row in rows]
-    return counts
+    return ended - started, tally.kinds(), tally.messages, (started, ended), sampler
 
 
 def request_times(path, windows):
@@ -220,8 +185,7 @@ def request_times(path, windows):
             match = REQUEST_LINE.match(line)
             if not match:
                 continue
-            moment = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S,%f")
-            stamp = moment.replace(tzinfo=UTC).timestamp()
+            stamp = log_time(match[1])
             for total, (start, end) in zip(totals, windows, strict=True):
                 if start <= stamp <= end:
                     total[0] += 1
@@ -254,8 +218,8 @@ def warm_up(ctx, admin, sources):
 
 
 def run(args):
-    ctx = stress.Context(args)
-    admin = stress.wait_for_server(ctx)
+    ctx = Context(args)
+    admin = wait_for_server(ctx)
     client_counts = [int(n) for n in args.clients.split(",")]
     per_plant = args.orders * len(client_counts) * args.repeat + WARMUP
     print(f"concurrency: server up at {ctx.url}; confirming {3 * per_plant} orders", flush=True)
@@ -282,14 +246,11 @@ def run(args):
                 )
     set_posting_mode(admin, "immediate")
     windows = [result[6] for result in results]
-    conflicts = count_conflicts(args.server_log, windows)
+    conflicts = conflicts_within(args.server_log, windows)
     print_table(args, client_counts, results, conflicts)
     print_where_time_went(client_counts, results, request_times(args.server_log, windows))
     closing = f"concurrency: {len(results)} phases measured\n{len(results)} passed, 0 failed\n"
-    if args.summary:
-        Path(args.summary).write_text(closing, encoding="utf-8")
-    else:
-        print(closing, end="")
+    write_closing(args.summary, closing)
     return 0
 
 
@@ -401,15 +362,7 @@ def print_where_time_went(client_counts, results, times):
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    run_parser = commands.add_parser("run", help="run the phases against a server")
-    run_parser.add_argument("--url", required=True, help="http://127.0.0.1:PORT")
-    run_parser.add_argument("--db", required=True)
-    run_parser.add_argument("--master-pid", type=int, required=True)
-    run_parser.add_argument("--deadline", type=float, required=True, help="epoch seconds")
-    run_parser.add_argument("--summary", help="write the closing lines here, not to stdout")
-    run_parser.add_argument("--server-log", help="the server's log, to count its conflicts")
+    parser, _commands, run_parser = driver_parser(__doc__, "run the phases against a server")
     run_parser.add_argument("--orders", type=int, default=40, help="orders per phase")
     run_parser.add_argument("--clients", default="2,4,8", help="client counts, comma list")
     run_parser.add_argument("--repeat", type=int, default=3, help="runs of every phase")

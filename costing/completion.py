@@ -33,7 +33,7 @@ from .kinds import (
     AccountKey,
     ProductKey,
 )
-from .lines import optional_line, rounding_line
+from .lines import optional_line, standard_rounding_line
 from .money import round_money, total
 from .values import Completion, CompletionResult, CompletionSummary, Consumption
 
@@ -230,22 +230,6 @@ def _production_variance_line(
     )
 
 
-def _max_residue(completion: Completion) -> Decimal:
-    # The residue is sum_i round(Q b_i c_i) + round(Q k) - round(Q (m + k)): each of these
-    # n + 2 roundings is off by at most half a quantum.
-    roundings = len(completion.standard.components) + 2
-    return roundings * completion.rounding / 2
-
-
-def _rounding_line(completion: Completion, lines: list[EntryLine]) -> list[EntryLine]:
-    return rounding_line(
-        lines,
-        completion.accounts.production_variance,
-        _max_residue(completion),
-        completion.finished_product,
-    )
-
-
 def _material_standard(completion: Completion) -> Decimal:
     return total(
         _money(completion, completion.quantity * component.value_per_unit)
@@ -330,5 +314,5 @@ def completion_entry(completion: Completion) -> CompletionResult:
         + byproducts
         + production_variance
     )
-    entry = Entry(tuple(lines + _rounding_line(completion, lines)))
+    entry = Entry(tuple(lines + standard_rounding_line(completion, lines)))
     return CompletionResult(entry, _summary(completion, entry))

@@ -42,6 +42,14 @@ def rounding_line(
     return optional_line(account, residue, ROUNDING, product)
 
 
+def standard_rounding_line(costed, lines: list[EntryLine]) -> list[EntryLine]:
+    """The rounding line of a completion or a shipment (``costed``), on its production
+    variance account: sum_i round(Q b_i c_i) + round(Q k) - round(Q (m + k)) leaves at
+    most half a quantum for each of those n + 2 roundings."""
+    bound = (len(costed.standard.components) + 2) * costed.rounding / 2
+    return rounding_line(lines, costed.accounts.production_variance, bound, costed.finished_product)
+
+
 def standard_credits(
     quantity: Decimal,
     standard: UnitStandard,

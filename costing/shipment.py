@@ -17,7 +17,7 @@ from decimal import Decimal
 from .checks import InvalidValue, check_decimal
 from .entry import Entry, EntryLine
 from .kinds import OUTPUT, PRODUCTION_VARIANCE, ZERO, AccountKey, ProductKey
-from .lines import optional_line, rounding_line, standard_credits
+from .lines import optional_line, standard_credits, standard_rounding_line
 from .money import round_money, total
 from .summary import summarize
 from .values import CompletionSummary, UnitStandard
@@ -108,20 +108,6 @@ def _production_variance_line(shipment: Shipment, output: Decimal) -> list[Entry
     )
 
 
-def _max_residue(shipment: Shipment) -> Decimal:
-    # sum_i round(D b_i c_i) + round(D k) - round(D (m + k)): n + 2 roundings.
-    return (len(shipment.standard.components) + 2) * shipment.rounding / 2
-
-
-def _rounding_line(shipment: Shipment, lines: list[EntryLine]) -> list[EntryLine]:
-    return rounding_line(
-        lines,
-        shipment.accounts.production_variance,
-        _max_residue(shipment),
-        shipment.finished_product,
-    )
-
-
 def shipment_entry(shipment: Shipment) -> ShipmentResult:
     """The balanced journal entry of ``shipment`` and its key figures.
 
@@ -142,5 +128,5 @@ def shipment_entry(shipment: Shipment) -> ShipmentResult:
         )
         + _production_variance_line(shipment, total(line.amount for line in output))
     )
-    entry = Entry(tuple(lines + _rounding_line(shipment, lines)))
+    entry = Entry(tuple(lines + standard_rounding_line(shipment, lines)))
     return ShipmentResult(entry, summarize(entry))

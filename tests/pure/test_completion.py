@@ -31,7 +31,7 @@ from costing import (
     completion_entry,
     unit_standard,
 )
-from costing.completion import _rounding_line
+from costing.lines import standard_rounding_line
 
 
 def complete(
@@ -326,7 +326,7 @@ def test_entry_helpers():
 def test_residue_beyond_rounding_is_refused():
     completion = Completion("completion", D(1), "P", D(1), TEXTBOOK, ACCOUNTS)
     with pytest.raises(RoundingResidueTooLarge):
-        _rounding_line(completion, [EntryLine("FG", D("0.03"), FINISHED)])
+        standard_rounding_line(completion, [EntryLine("FG", D("0.03"), FINISHED)])
 
 
 # --- The ledger follows the valuation layers (units of measure) -------------------------

@@ -30,7 +30,7 @@ from costing import (
     shipment_entry,
     summarize,
 )
-from costing.shipment import _rounding_line
+from costing.lines import standard_rounding_line
 
 
 def complete(consumption=(), quantity=100, standard=TEXTBOOK, byproducts=()):
@@ -213,9 +213,9 @@ def test_shipment_component_without_account_is_refused():
 
 def test_shipment_residue_beyond_rounding_is_refused():
     shipment = Shipment(ONE, "P", D(31), TEXTBOOK, SHIPMENT_ACCOUNTS)
-    _rounding_line(shipment, [EntryLine("OUT", D("0.02"), OUTPUT)])
+    standard_rounding_line(shipment, [EntryLine("OUT", D("0.02"), OUTPUT)])
     with pytest.raises(RoundingResidueTooLarge):
-        _rounding_line(shipment, [EntryLine("OUT", D("0.03"), OUTPUT)])
+        standard_rounding_line(shipment, [EntryLine("OUT", D("0.03"), OUTPUT)])
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ def report(rows, invariants, outside, fixes):
         counts = row.tally.counts
         print(
             f"{row.number}. {row.title:<45}{counts['attempts']:>9}{counts['ok']:>4}"
-            f"{counts['refused']:>8}{counts['retried']:>8}{counts['errors']:>7}"
+            f"{counts['refused']:>8}{counts['retried']:>8}{counts['error']:>7}"
             f"{row.conflicts:>10}{len(row.violations):>11}  {'passed' if passed(row) else 'FAILED'}"
         )
     print("attempts: client calls; refused: a UserError or ValidationError; retried: a")

@@ -53,7 +53,7 @@ REQUEST_LINE = re.compile(
 
 
 def build_plant(admin, name, valuation, trigger, accounts):
-    """A finished product of COMPONENTS components; returns its Plant (product, bill, components)."""
+    """A finished product of COMPONENTS components; returns its Plant."""
     components = made_components(
         admin, f"Concurrency {name}", valuation, f"CONC.{name}.RIP", COMPONENTS, 2.0
     )

@@ -259,13 +259,7 @@ class MrpProduction(models.Model):
         """
         totals = self._backflush_stock_totals(moves)
         return tuple(
-            value_type(
-                product=product.id,
-                quantity=to_decimal(quantity),
-                unit_price=to_decimal(product.standard_price),
-                account=product._backflush_valuation_account().id,
-                value=value,
-            )
+            product._backflush_valued(value_type, quantity, value)
             for product, (quantity, value) in totals.items()
             if quantity
         )

@@ -43,12 +43,10 @@ class MrpProduction(models.Model):
                 )
                 continue
             components.append(
-                ScrappedComponent(
-                    product=product.id,
-                    quantity=to_decimal(quantity),
-                    unit_price=to_decimal(product.standard_price),
-                    account=product._backflush_valuation_account().id,
-                    value=value,
+                product._backflush_valued(
+                    ScrappedComponent,
+                    quantity,
+                    value,
                     of_order=product in self.move_raw_ids.product_id,
                 )
             )

@@ -192,15 +192,13 @@ class MrpUnbuild(models.Model):
             bom.product_uom_id._compute_quantity(bom.product_qty, self.product_id.uom_id)
         )
         return tuple(
-            ByProduct(
-                product=line.product_id.id,
-                quantity=quantity
+            line.product_id._backflush_valued(
+                ByProduct,
+                quantity
                 / bom_quantity
                 * to_decimal(
                     line.product_uom_id._compute_quantity(line.product_qty, line.product_id.uom_id)
                 ),
-                unit_price=to_decimal(line.product_id.standard_price),
-                account=line.product_id._backflush_valuation_account().id,
             )
             for line in bom.byproduct_ids
             if line.product_id.is_storable

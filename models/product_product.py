@@ -212,6 +212,21 @@ class ProductProduct(models.Model):
         self.ensure_one()
         return self.categ_id.property_stock_valuation_account_id
 
+    def _backflush_valued(self, value_type, quantity, value=None, **fields):
+        """``quantity`` (float, in the product's UoM) of this product at its standard
+        price, on its valuation account, as the core's ``value_type`` (a ValuedQuantity:
+        Consumption, ByProduct, ScrappedComponent, ReworkPart...); ``value``: what its
+        valuation layers moved, if known."""
+        self.ensure_one()
+        return value_type(
+            product=self.id,
+            quantity=to_decimal(quantity),
+            unit_price=to_decimal(self.standard_price),
+            account=self._backflush_valuation_account().id,
+            value=value,
+            **fields,
+        )
+
     def action_backflush_roll_up(self):
         """Set ``standard_price`` to the rolled-up material + conversion standard.
 

@@ -147,16 +147,7 @@ class RepairOrder(models.Model):
                 continue  # between locations Odoo does not value: nothing moved in value
             if not quantity:
                 continue
-            parts.append(
-                ReworkPart(
-                    product=part.id,
-                    quantity=to_decimal(quantity),
-                    unit_price=to_decimal(part.standard_price),
-                    account=part._backflush_valuation_account().id,
-                    direction=direction,
-                    value=value,
-                )
-            )
+            parts.append(part._backflush_valued(ReworkPart, quantity, value, direction=direction))
         return tuple(parts)
 
     def _backflush_rework(self, parts=None):

@@ -125,6 +125,8 @@ class MrpBackflushEntry(models.AbstractModel):
                 continue
             vals = self._entry_vals(event, lines)
             draft, draft_vals = prepared.get(event.key, (None, None))
+            # The same values written, not an amount compared: both sides are float() of
+            # the core's Decimals, so any difference at all means the draft is replaced.
             if draft and draft_vals == _without_layers(vals):
                 if vals.get("stock_valuation_layer_ids"):
                     draft.write({"stock_valuation_layer_ids": vals["stock_valuation_layer_ids"]})
